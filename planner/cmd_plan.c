@@ -1,0 +1,271 @@
+/* capplan plan: the cheapest reserved/spot/on-demand mix covering demand under policy. */
+#include "planner/load.h"
+#include "planner/plan.h"
+#include "planner/planner.h"
+#include "util/tm.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int run(struct cmd_ctx *ctx, int argc, char **argv, struct err *e);
+
+const struct cmd_entry cmd_plan = {
+	"plan", "plan reserved, spot and on-demand capacity for the forecast",
+	"usage: capplan plan [--time-limit SECONDS] [--relax] [--json]\n"
+	"       capplan plan --offerings FILE.csv --demand FILE.csv [--json]\n\n"
+	"From the store: covers the latest forecast's policy.cover_quantile (default p90) per\n"
+	"GPU model and hour with the current catalog, stores the plan and prints it. From files:\n"
+	"covers the demand CSV (timestamp,gpu_model,gpus) as it is, without a store.\n"
+	"The plan is the proven optimum of the integer program; if --time-limit (default 60 s)\n"
+	"comes first, the best plan found is printed with its proven gap (\"gap\" in --json).\n"
+	"Exit 3 when no plan meets the constraints.\n",
+	run,
+};
+
+struct plan_args {
+	const char *offerings, *demand;
+	struct plan_opts po;
+};
+
+static int parse_args(struct plan_args *a, int argc, char **argv, struct err *e)
+{
+	static const struct option opts[] = {
+		{ "offerings", required_argument, NULL, 'o' },
+		{ "demand", required_argument, NULL, 'd' },
+		{ "time-limit", required_argument, NULL, 't' },
+		{ "relax", no_argument, NULL, 'r' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char *end;
+	int c;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o': a->offerings = optarg; break;
+		case 'd': a->demand = optarg; break;
+		case 'r': a->po.relax = 1; break;
+		case 't':
+			errno = 0;
+			a->po.time_limit = strtod(optarg, &end);
+			if (*end || end == optarg || errno || !(a->po.time_limit > 0) ||
+			    a->po.time_limit > 86400)
+				return cmd_usage_error(&cmd_plan, e, "--time-limit is \"%s\", not "
+						       "seconds in (0, 86400]", optarg);
+			break;
+		default:
+			return cmd_usage_error(&cmd_plan, e, "unknown option \"%s\"",
+					       argv[optind - 1]);
+		}
+	}
+	if (optind != argc)
+		return cmd_usage_error(&cmd_plan, e, "unexpected argument \"%s\"", argv[optind]);
+	if (!a->offerings != !a->demand)
+		return cmd_usage_error(&cmd_plan, e, "--offerings and --demand go together");
+	return 0;
+}
+
+static int print_plan(const struct cmd_ctx *ctx, const struct plan_result *r, struct err *e)
+{
+	if (r->sp->status != SOLVER_OPTIMAL)
+		fprintf(stderr, "capplan plan: time limit reached: best plan found is within "
+			"%.4f%% of the optimum (gap %.6f)\n", 100 * r->sp->gap, r->sp->gap);
+	if (ctx->json)
+		return reports_plan_json(stdout, &r->rp, e);
+	return reports_plan_md(stdout, &r->rp, e);
+}
+
+static int from_files(struct cmd_ctx *ctx, struct plan_args *a, struct config *cfg,
+		      struct err *e)
+{
+	struct offering *offers = NULL;
+	struct store_usage_row *rows = NULL;
+	struct plan_demand d;
+	struct plan_result *r = NULL;
+	size_t noffers = 0, nrows = 0;
+	int rc;
+
+	memset(&d, 0, sizeof(d));
+	if ((rc = load_offerings_csv(a->offerings, &offers, &noffers, e)) < 0 ||
+	    (rc = load_usage_csv(a->demand, &rows, &nrows, e)) < 0 ||
+	    (rc = plan_demand_from_rows(&d, rows, nrows, e)) < 0)
+		goto out;
+	if ((rc = plan_run(&r, offers, noffers, &d, cfg, &a->po, e)) < 0)
+		goto out;
+	rc = print_plan(ctx, r, e);
+out:
+	plan_result_free(r);
+	plan_demand_release(&d);
+	free(rows);
+	free(offers);
+	return rc;
+}
+
+/* Demand from the latest forecast run: the quantile the policy covers. */
+static int demand_from_forecast(struct store *st, const struct config *cfg, struct plan_demand *d,
+				int64_t *run, const char **quantile, struct err *e)
+{
+	char **models = NULL;
+	size_t nmodels = 0, m, n, t;
+	double *vals = NULL;
+	int64_t start;
+	int rc;
+
+	*quantile = config_str(cfg, "policy.cover_quantile", "p90");
+	if (strcmp(*quantile, "p50") && strcmp(*quantile, "p90") && strcmp(*quantile, "hi95") &&
+	    strcmp(*quantile, "mean"))
+		return err_set(e, ERR_INPUT, "%s: \"policy.cover_quantile\" is \"%s\": use p50, p90, "
+			       "hi95 or mean", config_path(cfg), *quantile);
+	if ((rc = store_forecast_latest(st, run, e)) < 0)
+		return rc;
+	if (*run == 0)
+		return err_set(e, ERR_INPUT, "no forecast in %s: run capplan forecast first",
+			       store_path(st));
+	if ((rc = store_forecast_models(st, *run, &models, &nmodels, e)) < 0)
+		return rc;
+	memset(d, 0, sizeof(*d));
+	d->models = models;
+	d->nmodels = nmodels;
+	models = NULL;
+	for (m = 0; m < d->nmodels; m++) {
+		if ((rc = store_forecast_get(st, *run, d->models[m], *quantile, &start, &vals, &n,
+					     e)) < 0)
+			goto out;
+		if (m == 0) {
+			d->start = start;
+			d->nhours = n;
+			if ((d->gpus = calloc(d->nmodels * n + 1, sizeof(double))) == NULL) {
+				rc = err_nomem(e);
+				goto out;
+			}
+		} else if (start != d->start || n != d->nhours) {
+			/* models forecast from different last hours: plan their common window */
+			rc = err_set(e, ERR_INPUT, "forecast run %lld covers different hours for "
+				     "\"%s\" and \"%s\": forecast them together from usage that ends at "
+				     "the same hour", (long long)*run, d->models[0], d->models[m]);
+			goto out;
+		}
+		for (t = 0; t < n; t++)
+			d->gpus[m * n + t] = vals[t];
+		free(vals);
+		vals = NULL;
+	}
+out:
+	free(vals);
+	if (rc < 0)
+		plan_demand_release(d);
+	return rc;
+}
+
+static int from_store(struct cmd_ctx *ctx, struct plan_args *a, struct config *cfg,
+		      struct err *e)
+{
+	struct store *st = NULL;
+	struct store_offering *so = NULL;
+	struct offering *offers = NULL;
+	struct plan_demand d;
+	struct plan_result *r = NULL;
+	const char *quantile;
+	char *result = NULL, inputs[512], policy[256], idbuf[32];
+	size_t noffers = 0, len = 0, i;
+	int64_t run_id, plan_id = 0;
+	double share;
+	FILE *mem = NULL;
+	int rc;
+
+	memset(&d, 0, sizeof(d));
+	if ((rc = planner_store(ctx, cfg, &st, e)) < 0 ||
+	    (rc = demand_from_forecast(st, cfg, &d, &run_id, &quantile, e)) < 0 ||
+	    (rc = store_offerings_list(st, NULL, NULL, &so, &noffers, e)) < 0)
+		goto out;
+	if (noffers == 0) {
+		rc = err_set(e, ERR_INPUT, "no offerings in %s: run capplan prices import FILE.csv",
+			     store_path(st));
+		goto out;
+	}
+	if ((offers = calloc(noffers, sizeof(*offers))) == NULL) {
+		rc = err_nomem(e);
+		goto out;
+	}
+	for (i = 0; i < noffers; i++)
+		offers[i] = so[i].o;
+	if ((rc = plan_run(&r, offers, noffers, &d, cfg, &a->po, e)) < 0)
+		goto out;
+	/* the stored result carries the plan's id, so a re-read plan names itself */
+	if ((rc = config_double(cfg, "policy.max_spot_share", 0.4, &share, e)) < 0)
+		goto out;
+	snprintf(inputs, sizeof(inputs), "{\"forecast_run\":%lld,\"quantile\":\"%s\","
+		 "\"offerings\":%zu,\"config\":\"%s\"}", (long long)run_id, quantile, noffers,
+		 config_path(cfg));
+	snprintf(policy, sizeof(policy), "{\"max_spot_share\":%g,\"cover_quantile\":\"%s\","
+		 "\"relax\":%s}", share, quantile, a->po.relax ? "true" : "false");
+	if ((rc = store_begin(st, e)) < 0)
+		goto out;
+	if ((rc = store_plan_put(st, "plan", d.start, d.nhours, r->rp.total_cost, inputs, policy,
+				 "{}", &plan_id, e)) < 0)
+		goto out;
+	snprintf(idbuf, sizeof(idbuf), "%lld", (long long)plan_id);
+	r->rp.id = idbuf;
+	if ((mem = open_memstream(&result, &len)) == NULL) {
+		rc = err_nomem(e);
+		goto out;
+	}
+	rc = reports_plan_json(mem, &r->rp, e);
+	fclose(mem);
+	mem = NULL;
+	if (rc < 0)
+		goto out;
+	{
+		sqlite3_stmt *q = NULL;
+
+		if (sqlite3_prepare_v2(store_db(st), "UPDATE plans SET result_json = ?1 WHERE id = ?2",
+				       -1, &q, NULL) != SQLITE_OK) {
+			rc = store_fail(st, e, "writing a plan");
+			goto out;
+		}
+		sqlite3_bind_text(q, 1, result, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(q, 2, plan_id);
+		if (sqlite3_step(q) != SQLITE_DONE)
+			rc = store_fail(st, e, "writing a plan");
+		sqlite3_finalize(q);
+		if (rc < 0)
+			goto out;
+	}
+	if ((rc = store_commit(st, e)) < 0)
+		goto out;
+	cmd_debug(ctx, "plan %lld stored in %s\n", (long long)plan_id, store_path(st));
+	rc = print_plan(ctx, r, e);
+out:
+	if (rc < 0 && st)
+		store_rollback(st);
+	free(result);
+	plan_result_free(r);
+	plan_demand_release(&d);
+	free(offers);
+	free(so);
+	store_close(st);
+	return rc;
+}
+
+static int run(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
+{
+	struct plan_args a;
+	struct plan_opts def = PLAN_OPTS_INIT;
+	struct config *cfg = NULL;
+	int rc;
+
+	memset(&a, 0, sizeof(a));
+	a.po = def;
+	if ((rc = parse_args(&a, argc, argv, e)) < 0)
+		return rc;
+	if ((rc = planner_config(ctx, &cfg, e)) < 0)
+		return rc;
+	rc = a.offerings ? from_files(ctx, &a, cfg, e) : from_store(ctx, &a, cfg, e);
+	config_free(cfg);
+	return rc;
+}

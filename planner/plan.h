@@ -1,0 +1,68 @@
+#ifndef PLANNER_PLAN_H
+#define PLANNER_PLAN_H
+/*
+ * The plan pipeline shared by plan, whatif, backtest and report: offerings and hourly
+ * demand in, a solved plan and its report view out. This is where planner/ maps
+ * offerings to solver options and config policy to solver constraints.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "planner/config.h"
+#include "planner/store.h"
+#include "providers/providers.h"
+#include "reports/reports.h"
+#include "solver/solver.h"
+#include "util/err.h"
+
+/* Hourly demand to cover, per GPU model. */
+struct plan_demand {
+	size_t nmodels;
+	char **models;		/* canonical GPU model names */
+	int64_t start;		/* first hour */
+	size_t nhours;
+	double *gpus;		/* [m * nhours + t]; NAN counts as 0 */
+};
+void plan_demand_release(struct plan_demand *d);
+/* Builds demand from usage rows (as the demand CSV gives them): first to last hour. */
+int plan_demand_from_rows(struct plan_demand *out, const struct store_usage_row *rows,
+			  size_t n, struct err *e);
+
+struct plan_opts {
+	double time_limit;	/* seconds, default 60 */
+	int relax;		/* fractional hourly counts */
+};
+#define PLAN_OPTS_INIT { 60.0, 0 }
+
+struct plan_result {
+	struct solver_plan *sp;
+	size_t noffers;
+	struct offering *offers;	/* the offerings the solver saw (owned copy) */
+	char (*ids)[160];		/* their ids */
+	struct reports_offer *roffers;
+	struct reports_plan rp;		/* the report view; points into this result */
+};
+void plan_result_free(struct plan_result *r);
+
+/*
+ * Plans demand d over the offerings, under the policy in cfg (policy.max_spot_share, ...).
+ * ERR_INFEASIBLE when no plan meets the constraints, ERR_INPUT when a GPU model has demand
+ * but no offering.
+ */
+int plan_run(struct plan_result **out, const struct offering *offers, size_t noffers,
+	     const struct plan_demand *d, const struct config *cfg, const struct plan_opts *o,
+	     struct err *e);
+
+/* The cheapest whole-instance all-on-demand cover of d over offers (NAN if impossible). */
+double plan_ondemand_only_cost(const struct offering *offers, size_t noffers,
+			       const struct plan_demand *d);
+
+
+
+/*
+ * Reads a plan written by `plan --json` (or stored) back into a result whose rp can be
+ * rendered again or applied. name is used in errors (a file name, "plan 12").
+ */
+int plan_from_json(struct plan_result **out, const char *json, const char *name,
+		   struct err *e);
+#endif

@@ -1,0 +1,174 @@
+/* util/: the CSV reader, ISO times, the JSON writer, the error type. */
+#include <CUnit/CUnit.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tests/testutil.h"
+#include "util/buf.h"
+#include "util/csv.h"
+#include "util/jw.h"
+#include "util/tm.h"
+
+static void test_csv_rfc4180(void)
+{
+	static const char data[] = "\xEF\xBB\xBF" "a,b,c\r\n"
+				   "1,\"x, y\",\"say \"\"hi\"\"\"\r\n"
+				   "\r\n"
+				   "2,\"multi\nline\",\n"
+				   "3,,last";
+	csv_reader *r = NULL;
+	struct err e = ERR_INIT;
+
+	CU_ASSERT_EQUAL_FATAL(csv_open_mem(&r, data, sizeof(data) - 1, "mem.csv", &e), 0);
+	CU_ASSERT_EQUAL(csv_next(r, &e), 1);
+	CU_ASSERT_EQUAL(csv_nfields(r), 3);
+	CU_ASSERT_STRING_EQUAL(csv_field(r, 0), "a");	/* the BOM is gone */
+	CU_ASSERT_EQUAL(csv_find(r, "c"), 2);
+	CU_ASSERT_EQUAL(csv_find(r, "d"), -1);
+	CU_ASSERT_EQUAL(csv_next(r, &e), 1);
+	CU_ASSERT_EQUAL(csv_line(r), 2);
+	CU_ASSERT_STRING_EQUAL(csv_field(r, 1), "x, y");
+	CU_ASSERT_STRING_EQUAL(csv_field(r, 2), "say \"hi\"");
+	CU_ASSERT_EQUAL(csv_next(r, &e), 1);	/* the blank line is skipped */
+	CU_ASSERT_EQUAL(csv_line(r), 4);
+	CU_ASSERT_STRING_EQUAL(csv_field(r, 1), "multi\nline");
+	CU_ASSERT_EQUAL(csv_nfields(r), 3);
+	CU_ASSERT_STRING_EQUAL(csv_field(r, 2), "");
+	CU_ASSERT_EQUAL(csv_next(r, &e), 1);
+	CU_ASSERT_EQUAL(csv_line(r), 6);	/* the quoted newline counted */
+	CU_ASSERT_STRING_EQUAL(csv_field(r, 2), "last");
+	CU_ASSERT_STRING_EQUAL(csv_field(r, 9), "");
+	CU_ASSERT_EQUAL(csv_next(r, &e), 0);
+	csv_free(r);
+}
+
+static void test_csv_unterminated_quote(void)
+{
+	static const char data[] = "a,b\n1,2\n3,\"open\n4,5\n";
+	csv_reader *r = NULL;
+	struct err e = ERR_INIT;
+
+	CU_ASSERT_EQUAL_FATAL(csv_open_mem(&r, data, sizeof(data) - 1, "q.csv", &e), 0);
+	CU_ASSERT_EQUAL(csv_next(r, &e), 1);
+	CU_ASSERT_EQUAL(csv_next(r, &e), 1);
+	CU_ASSERT_EQUAL(csv_next(r, &e), ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "q.csv:3:"));
+	csv_free(r);
+}
+
+static void test_csv_file_and_gzip(void)
+{
+	const char *dir = tu_tmpdir();
+	char cmd[1200];
+	csv_reader *r = NULL;
+	struct err e = ERR_INIT;
+	int rows = 0;
+
+	tu_write(tu_path(dir, "x.csv"), "h1,h2\nA,1\nB,2\n");
+	snprintf(cmd, sizeof(cmd), "gzip -k x.csv");
+	CU_ASSERT_EQUAL_FATAL(tu_sh(dir, cmd, NULL, NULL), 0);
+	CU_ASSERT_EQUAL_FATAL(csv_open(&r, tu_path(dir, "x.csv.gz"), &e), 0);
+	while (csv_next(r, &e) == 1) {
+		if (++rows == 3)
+			CU_ASSERT_STRING_EQUAL(csv_field(r, 0), "B");
+	}
+	CU_ASSERT_EQUAL(rows, 3);
+	csv_free(r);
+	CU_ASSERT_EQUAL(csv_open(&r, tu_path(dir, "missing.csv"), &e), ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "missing.csv"));
+}
+
+static void test_tm_parse_format(void)
+{
+	int64_t t;
+	char b[TM_ISO_LEN];
+
+	CU_ASSERT_EQUAL(tm_parse("1970-01-01T00:00:00Z", &t), 0);
+	CU_ASSERT_EQUAL(t, 0);
+	CU_ASSERT_EQUAL(tm_parse("2026-12-01T05:00:00Z", &t), 0);
+	CU_ASSERT_EQUAL(t, 1796101200);
+	tm_format(t, b);
+	CU_ASSERT_STRING_EQUAL(b, "2026-12-01T05:00:00Z");
+	CU_ASSERT_EQUAL(tm_parse("2026-12-01 05:00:00 UTC", &t), 0);
+	CU_ASSERT_EQUAL(t, 1796101200);
+	CU_ASSERT_EQUAL(tm_parse("2026-12-01T07:00:00+02:00", &t), 0);
+	CU_ASSERT_EQUAL(t, 1796101200);
+	CU_ASSERT_EQUAL(tm_parse("2026-12-01T05:00:00.000Z", &t), 0);
+	CU_ASSERT_EQUAL(t, 1796101200);
+	CU_ASSERT_EQUAL(tm_parse("2024-02-29", &t), 0);
+	CU_ASSERT_EQUAL(tm_parse("2023-02-29", &t), -1);
+	CU_ASSERT_EQUAL(tm_parse("2026-13-01T00:00:00Z", &t), -1);
+	CU_ASSERT_EQUAL(tm_parse("2026-12-01T24:00:00Z", &t), -1);
+	CU_ASSERT_EQUAL(tm_parse("yesterday", &t), -1);
+	CU_ASSERT_EQUAL(tm_parse("2026-12-01T05:00:00Zjunk", &t), -1);
+	tm_format(-1, b);
+	CU_ASSERT_STRING_EQUAL(b, "1969-12-31T23:59:59Z");
+}
+
+static void test_tm_isoweek(void)
+{
+	int64_t t, mon;
+	char b[TM_ISO_LEN];
+
+	/* 2026-W47 runs Monday 16 to Sunday 22 November 2026 */
+	CU_ASSERT_EQUAL(tm_parse_isoweek("2026-W47", &t), 0);
+	tm_format(t, b);
+	CU_ASSERT_STRING_EQUAL(b, "2026-11-16T00:00:00Z");
+	CU_ASSERT_EQUAL(tm_parse("2026-11-22T23:00:00Z", &mon), 0);
+	CU_ASSERT_EQUAL(tm_week_start(mon), t);
+	tm_format_isoweek(mon, b);
+	CU_ASSERT_STRING_EQUAL(b, "2026-W47");
+	/* 1 January 2021 (a Friday) belongs to 2020-W53 */
+	CU_ASSERT_EQUAL(tm_parse("2021-01-01T12:00:00Z", &t), 0);
+	tm_format_isoweek(t, b);
+	CU_ASSERT_STRING_EQUAL(b, "2020-W53");
+	CU_ASSERT_EQUAL(tm_parse_isoweek("2025-W53", &t), -1);	/* 2025 has 52 weeks */
+	CU_ASSERT_EQUAL(tm_parse_isoweek("2026-W53", &t), 0);	/* 2026 starts on a Thursday */
+	CU_ASSERT_EQUAL(tm_parse_isoweek("2020-W53", &t), 0);
+}
+
+static void test_jw_numbers(void)
+{
+	jw *w = jw_new(0);
+	const char *t;
+
+	jw_arr(w);
+	jw_num(w, 32.77);
+	jw_num(w, 0.1);
+	jw_num(w, NAN);
+	jw_num(w, 1e-7);
+	jw_int(w, -3);
+	jw_str(w, "a\"b");
+	jw_arr_end(w);
+	t = jw_text(w, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	CU_ASSERT_STRING_EQUAL(t, "[32.77,0.1,null,1e-07,-3,\"a\\\"b\"]");
+	jw_free(w);
+}
+
+static void test_buf(void)
+{
+	struct buf b = BUF_INIT;
+	int i;
+
+	for (i = 0; i < 1000; i++)
+		CU_ASSERT_EQUAL(buf_printf(&b, "%d,", i), 0);
+	CU_ASSERT_EQUAL(strncmp(buf_str(&b), "0,1,2,", 6), 0);
+	CU_ASSERT_EQUAL(b.len, strlen(b.p));
+	buf_release(&b);
+	CU_ASSERT_STRING_EQUAL(buf_str(&b), "");
+}
+
+void util_suite_register(void)
+{
+	CU_pSuite s = CU_add_suite("util", NULL, NULL);
+
+	CU_add_test(s, "csv: RFC 4180 quoting, BOM, CRLF, blank lines", test_csv_rfc4180);
+	CU_add_test(s, "csv: an unterminated quote names its line", test_csv_unterminated_quote);
+	CU_add_test(s, "csv: files and gzip", test_csv_file_and_gzip);
+	CU_add_test(s, "tm: ISO 8601 parse and format", test_tm_parse_format);
+	CU_add_test(s, "tm: ISO weeks", test_tm_isoweek);
+	CU_add_test(s, "jw: shortest numbers, null for NAN, escapes", test_jw_numbers);
+	CU_add_test(s, "buf: growth", test_buf);
+}

@@ -1,0 +1,28 @@
+#ifndef UTIL_BUF_H
+#define UTIL_BUF_H
+/* A growable byte buffer, always NUL-terminated once anything was added. */
+#include <stddef.h>
+
+struct buf {
+	char *p;
+	size_t len;
+	size_t cap;
+};
+#define BUF_INIT { NULL, 0, 0 }
+
+/* Each returns 0 or ERR_NOMEM. */
+int buf_grow(struct buf *b, size_t extra);
+int buf_add(struct buf *b, const void *data, size_t n);
+int buf_puts(struct buf *b, const char *s);
+int buf_putc(struct buf *b, char c);
+int buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Empties without freeing. */
+void buf_reset(struct buf *b);
+/* Frees the storage; the buffer is BUF_INIT again. */
+void buf_release(struct buf *b);
+/* Hands the string to the caller (who frees it); the buffer is BUF_INIT again. */
+char *buf_detach(struct buf *b);
+/* Returns the contents, "" when empty (never NULL). */
+const char *buf_str(const struct buf *b);
+
+#endif
