@@ -1,0 +1,15 @@
+/* capplan whatif: not built yet; says so and exits 2 so that a script fails loudly. */
+#include "planner/cmd.h"
+
+static int run(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
+{
+	(void)ctx;
+	(void)argc;
+	return err_set(e, ERR_INPUT, "\"%s\" is not available yet in this version of capplan",
+		       argv[0]);
+}
+
+const struct cmd_entry cmd_whatif = {
+	"whatif", "compare the plan under changed assumptions (not yet)",
+	"usage: capplan whatif --set KEY=VALUE ... (not yet available)\n", run,
+};
