@@ -11,7 +11,7 @@
 void fc_fill_gaps(double *y, size_t n, size_t m_long)
 {
 	double last = NAN;
-	size_t i;
+	size_t i, j, k;
 
 	for (i = 0; i < n; i++)
 		if (!isnan(y[i])) {
@@ -23,15 +23,29 @@ void fc_fill_gaps(double *y, size_t n, size_t m_long)
 			last = y[i];
 			continue;
 		}
-		/* gaps are filled in order, so a week-long gap still copies a filled week */
-		if (m_long > 1 && i >= m_long)
-			y[i] = y[i - m_long];
-		else if (i >= 24 && m_long >= 24)
-			y[i] = y[i - 24];
-		else
-			y[i] = last;
-		if (isnan(y[i]))
-			y[i] = last;
+		for (j = i; j < n && isnan(y[j]); j++)
+			;
+		/* a few missing hours between two observed ones: a straight line across */
+		if (i > 0 && j < n && j - i <= 3) {
+			for (k = i; k < j; k++)
+				y[k] = y[i - 1] + (y[j] - y[i - 1]) * (double)(k - i + 1)
+				       / (double)(j - i + 1);
+			i = j - 1;
+			continue;
+		}
+		/* longer gaps: the same hour a week (else a day) before; filled in order, so a
+		 * week-long gap still copies a filled week */
+		for (k = i; k < j; k++) {
+			if (m_long > 1 && k >= m_long)
+				y[k] = y[k - m_long];
+			else if (k >= 24 && m_long >= 24)
+				y[k] = y[k - 24];
+			else
+				y[k] = last;
+			if (isnan(y[k]))
+				y[k] = last;
+		}
+		i = j - 1;
 	}
 }
 

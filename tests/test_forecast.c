@@ -319,6 +319,134 @@ static void test_backtest_scores(void)
 	free(y);
 }
 
+/* --- the CLI ------------------------------------------------------------------------ */
+
+static char *cli(const char *dir, const char *args, int want)
+{
+	char *out = NULL, *err = NULL;
+	int rc = tu_capplan(dir, args, &out, &err);
+
+	if (rc != want)
+		fprintf(stderr, "\ncapplan %s: exit %d, want %d: %s\n", args, rc, want, err);
+	CU_ASSERT_EQUAL(rc, want);
+	free(err);
+	return out;
+}
+
+static void test_cli_usage_file(void)
+{
+	const char *dir = tu_tmpdir(), *out = tu_path(dir, "fc.csv");
+	char args[1024], *o, *text;
+
+	/* Sunday's profile (weekend hours at 10) for a one-day season, Monday's (14) for a week */
+	snprintf(args, sizeof(args), "forecast --input '%s' --horizon 24 --method snaive "
+		 "--season 24 --output '%s'", tu_src("tests/data/forecast/usage_3w.csv"), out);
+	free(cli(dir, args, 0));
+	text = tu_read(out, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	CU_ASSERT_EQUAL(strncmp(text, "timestamp,gpu_model,mean,p10,p50,p90,lo95,hi95\n", 47), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\n2026-03-23T09:00:00Z,A100-40GB,10.000000,"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\n2026-03-23T08:00:00Z,A100-40GB,8.000000,"));
+	/* H100 grows a GPU a day: last day's level, its 05:00 gaps interpolated across */
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\n2026-03-23T05:00:00Z,H100-80GB,22.000000,"));
+	free(text);
+	snprintf(args, sizeof(args), "forecast --input '%s' --horizon 24 --method snaive --gpu a100",
+		 tu_src("tests/data/forecast/usage_3w.csv"));
+	o = cli(dir, args, 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(o, "\n2026-03-23T09:00:00Z,A100-40GB,14.000000,"));
+	CU_ASSERT_PTR_NULL(strstr(o, "H100-80GB"));
+	free(o);
+}
+
+static void test_cli_series_file(void)
+{
+	const char *dir = tu_tmpdir();
+	char args[1024], *o;
+
+	snprintf(args, sizeof(args), "forecast --input '%s' --horizon 24 --method snaive24",
+		 tu_src("tests/data/forecast/series_dup.csv"));
+	o = cli(dir, args, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+	CU_ASSERT_EQUAL(strncmp(o, "series,timestamp,mean,p10,p50,p90,lo95,hi95\n", 44), 0);
+	/* hour 70 was given as 22 and 24: averaged */
+	CU_ASSERT_PTR_NOT_NULL(strstr(o, "\n\"east, main\",2026-03-05T22:00:00Z,23.000000,"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(o, "\n\"east, main\",2026-03-05T03:00:00Z,3.000000,"));
+	/* west's empty last hour is a gap, filled from a day before */
+	CU_ASSERT_PTR_NOT_NULL(strstr(o, "\nwest,2026-03-05T23:00:00Z,5.000000,5.000000,"));
+	free(o);
+}
+
+static void test_cli_backtest_json(void)
+{
+	const char *dir = tu_tmpdir();
+	char args[1024], *o;
+
+	snprintf(args, sizeof(args), "forecast --backtest --json --origins 2 --horizon 24 "
+		 "--method snaive168 --input '%s'", tu_src("tests/data/forecast/usage_3w.csv"));
+	o = cli(dir, args, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+	CU_ASSERT_PTR_NOT_NULL(strstr(o, "{\"horizon\":24,\"origins\":2,\"baseline\":\"snaive24\""));
+	/* A100 repeats every week exactly: a perfect weekly naive, a covering interval */
+	CU_ASSERT_PTR_NOT_NULL(strstr(o, "{\"series\":\"A100-40GB\",\"methods\":{\"snaive24\":{"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(o, "\"snaive168\":{\"smape\":0,\"mase\":0,\"coverage95\":1,"
+				  "\"msis\":0,\"points\":48,\"origins\":2}"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(o, "\"overall\":{\"snaive24\":{"));
+	free(o);
+	/* the table names every method, the baseline first */
+	snprintf(args, sizeof(args), "forecast --backtest --origins 1 --input '%s'",
+		 tu_src("tests/data/forecast/usage_3w.csv"));
+	o = cli(dir, args, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+	CU_ASSERT_PTR_NOT_NULL(strstr(o, "(overall)                snaive24"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(o, "(overall)                auto"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(o, "H100-80GB                mstl"));
+	free(o);
+}
+
+static void test_cli_store(void)
+{
+	const char *dir = tu_tmpdir();
+	char args[1024], *o;
+
+	snprintf(args, sizeof(args), "--db fc.db usage import '%s'",
+		 tu_src("tests/data/forecast/usage_3w.csv"));
+	free(cli(dir, args, 0));
+	o = cli(dir, "--db fc.db forecast --json --method snaive --horizon 24", 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+	CU_ASSERT_PTR_NOT_NULL(strstr(o, "\"gpu_model\":\"A100-40GB\",\"method\":\"snaive168\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(o, "\"start\":\"2026-03-23T00:00:00Z\""));
+	free(o);
+	o = cli(dir, "--db fc.db forecast --backtest --origins 1 --horizon 24 --method ets --json", 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(o, "\"ets\":{"));
+	free(o);
+}
+
+static void test_cli_bad_input(void)
+{
+	const char *dir = tu_tmpdir();
+	char *err = NULL;
+	char args[1024];
+
+	free(cli(dir, "forecast --method arima --input x.csv", 2));
+	free(cli(dir, "forecast --horizon 0 --input x.csv", 2));
+	free(cli(dir, "forecast --season 24,x --input x.csv", 2));
+	free(cli(dir, "forecast --origins 0 --backtest", 2));
+	free(cli(dir, "forecast --bogus", 2));
+	free(cli(dir, "forecast --backtest --output o.csv", 2));
+	tu_write(tu_path(dir, "bad.csv"), "series,timestamp,value\na,2026-01-01T00:00:00Z,1\n"
+		 "a,2026-01-01T01:30:00Z,2\n");
+	CU_ASSERT_EQUAL(tu_capplan(dir, "forecast --input bad.csv", NULL, &err), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "bad.csv:3: \"timestamp\""));
+	free(err);
+	tu_write(tu_path(dir, "bad2.csv"), "series,timestamp,value\na,2026-01-01T00:00:00Z,lots\n");
+	CU_ASSERT_EQUAL(tu_capplan(dir, "forecast --input bad2.csv", NULL, &err), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "bad2.csv:2: \"value\""));
+	free(err);
+	snprintf(args, sizeof(args), "forecast --input '%s' --backtest --horizon 400",
+		 tu_src("tests/data/forecast/series_dup.csv"));
+	free(cli(dir, args, 2));	/* three days hold no 400-hour origin */
+}
+
 void forecast_suite_register(void)
 {
 	CU_pSuite s = CU_add_suite("forecast", NULL, NULL);
@@ -333,4 +461,9 @@ void forecast_suite_register(void)
 	CU_add_test(s, "short histories fall back and say so", test_short_history);
 	CU_add_test(s, "spikes and level shifts", test_spike_and_level_shift);
 	CU_add_test(s, "backtest scores", test_backtest_scores);
+	CU_add_test(s, "cli: usage file in, forecast file out", test_cli_usage_file);
+	CU_add_test(s, "cli: series file", test_cli_series_file);
+	CU_add_test(s, "cli: backtest", test_cli_backtest_json);
+	CU_add_test(s, "cli: from the store", test_cli_store);
+	CU_add_test(s, "cli: bad flags and rows exit 2", test_cli_bad_input);
 }
