@@ -49,6 +49,19 @@ static const char *const migrations[] = {
 	"  id INTEGER PRIMARY KEY, created_at INTEGER NOT NULL, kind TEXT NOT NULL,"
 	"  start_ts INTEGER NOT NULL, horizon_hours INTEGER NOT NULL, total_cost REAL NOT NULL,"
 	"  inputs_json TEXT NOT NULL, policy_json TEXT NOT NULL, result_json TEXT NOT NULL);",
+	/* apply: an audit row per provider call; launch attempts behind idempotency tokens */
+	"CREATE TABLE apply_audit("
+	"  id INTEGER PRIMARY KEY, ts INTEGER NOT NULL, plan TEXT NOT NULL DEFAULT '',"
+	"  provider TEXT NOT NULL, region TEXT NOT NULL, operation TEXT NOT NULL,"
+	"  request_id TEXT NOT NULL DEFAULT '', token TEXT NOT NULL DEFAULT '',"
+	"  result TEXT NOT NULL, error TEXT NOT NULL DEFAULT '');"
+	"CREATE INDEX apply_audit_ts ON apply_audit(ts);"
+	"CREATE TABLE apply_attempts("
+	"  id INTEGER PRIMARY KEY, plan TEXT NOT NULL, hour INTEGER NOT NULL, pool TEXT NOT NULL,"
+	"  target INTEGER NOT NULL, attempt INTEGER NOT NULL, count INTEGER NOT NULL,"
+	"  token TEXT NOT NULL, status TEXT NOT NULL, launched INTEGER NOT NULL DEFAULT 0,"
+	"  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
+	"  UNIQUE (plan, hour, pool, target, attempt));",
 };
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
