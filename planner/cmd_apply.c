@@ -416,6 +416,43 @@ static struct client *client_for(struct client *v, size_t n, const char *provide
 	return NULL;
 }
 
+/*
+ * Listings are eventually consistent: an instance launched a moment ago may not show yet.
+ * What capplan itself launched within the last `apply.inflight_seconds` (default 600) and
+ * did not terminate counts as running even when the listing misses it, so that a re-run
+ * right after a crash does not launch it twice.
+ */
+static int add_inflight(struct store *st, const char *provider, const char *region,
+			long window, struct providers_instance **v, size_t *nv,
+			const struct cmd_ctx *ctx, struct err *e)
+{
+	struct providers_instance *f = NULL, *t;
+	size_t nf = 0, i, j, n = *nv;
+	int rc;
+
+	if ((rc = store_apply_inflight(st, provider, region, tm_now() - window, &f, &nf, e)) < 0)
+		return rc;
+	if (nf && (t = realloc(*v, (n + nf) * sizeof(*t))) == NULL) {
+		free(f);
+		return err_nomem(e);
+	} else if (nf) {
+		*v = t;
+	}
+	for (i = 0; i < nf; i++) {
+		for (j = 0; j < *nv; j++)
+			if (strcmp((*v)[j].id, f[i].id) == 0)
+				break;
+		if (j < *nv)
+			continue;
+		cmd_debug(ctx, "%s %s: %s (%s) launched by capplan, not listed yet: counted\n",
+			  provider, region, f[i].id, f[i].pool);
+		(*v)[n++] = f[i];
+	}
+	*nv = n;
+	free(f);
+	return 0;
+}
+
 /* --- acting -------------------------------------------------------------------------- */
 
 /*
@@ -499,6 +536,11 @@ static int do_launch(struct apply_pool *p, struct client *c, struct store *st,
 	}
 	if (r.nids == 0)
 		p->achieved += r.launched;
+	if ((rc = store_apply_launched(st, p->provider, p->region, p->pool, d->plan,
+				       (const char (*)[128])r.ids, r.nids, tm_now(), e)) < 0) {
+		free(r.ids);
+		return rc;
+	}
 	if (p->achieved > p->target)
 		p->achieved = p->target;
 	if (r.capacity)
@@ -511,7 +553,8 @@ static int do_launch(struct apply_pool *p, struct client *c, struct store *st,
 					  e);
 }
 
-static int do_terminate(struct apply_pool *p, struct client *c, int dry, struct err *e)
+static int do_terminate(struct apply_pool *p, struct client *c, struct store *st, int dry,
+			struct err *e)
 {
 	const char **ids = calloc(p->nterm + 1, sizeof(*ids));
 	size_t i;
@@ -522,6 +565,8 @@ static int do_terminate(struct apply_pool *p, struct client *c, int dry, struct 
 	for (i = 0; i < p->nterm; i++)
 		ids[i] = p->ids[i];
 	rc = providers_compute_terminate(c->pc, p->region, p->pool, ids, p->nterm, dry, e);
+	if (rc == 0 && !dry)
+		rc = store_apply_terminated(st, p->provider, ids, p->nterm, e);
 	free(ids);
 	if (rc < 0) {
 		snprintf(p->result, sizeof(p->result), "failed: %s", e->msg);
@@ -696,6 +741,7 @@ static int apply_main(struct cmd_ctx *ctx, const struct apply_args *a, struct co
 	char plan_id[48], lockpath[4200];
 	int64_t at;
 	int rc, dry, dflt, shortfall = 0, failed = 0;
+	long inflight;
 
 	memset(&d, 0, sizeof(d));
 	memset(cl, 0, sizeof(cl));
@@ -717,6 +763,8 @@ static int apply_main(struct cmd_ctx *ctx, const struct apply_args *a, struct co
 		goto out;
 	}
 	if ((rc = apply_desired(&d, r, plan_id, at, a->provider, e)) < 0)
+		goto out;
+	if ((rc = config_long(cfg, "apply.inflight_seconds", 600, &inflight, e)) < 0)
 		goto out;
 	if ((rc = guard_providers(&d, cfg, e)) < 0 || (rc = guard_spend(&d, cfg, e)) < 0)
 		goto out;
@@ -751,6 +799,9 @@ static int apply_main(struct cmd_ctx *ctx, const struct apply_args *a, struct co
 			err_wrap(e, "listing %s %s", d.pools[i].provider, d.pools[i].region);
 			goto out;
 		}
+		if ((rc = add_inflight(st, d.pools[i].provider, d.pools[i].region, inflight, &v, &nv,
+				       ctx, e)) < 0)
+			goto out;
 		if (nv && (t = realloc(all, (nall + nv) * sizeof(*all))) == NULL) {
 			rc = err_nomem(e);
 			goto out;
@@ -782,7 +833,7 @@ static int apply_main(struct cmd_ctx *ctx, const struct apply_args *a, struct co
 
 		if (c == NULL)
 			continue;
-		if (p->nterm > 0 && (rc = do_terminate(p, c, dry, e)) < 0)
+		if (p->nterm > 0 && (rc = do_terminate(p, c, st, dry, e)) < 0)
 			goto out;
 		if (!dry && p->nretag > 0)
 			do_retag(p, c, d.plan);

@@ -61,7 +61,11 @@ static const char *const migrations[] = {
 	"  target INTEGER NOT NULL, attempt INTEGER NOT NULL, count INTEGER NOT NULL,"
 	"  token TEXT NOT NULL, status TEXT NOT NULL, launched INTEGER NOT NULL DEFAULT 0,"
 	"  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
-	"  UNIQUE (plan, hour, pool, target, attempt));",
+	"  UNIQUE (plan, hour, pool, target, attempt));"
+	"CREATE TABLE apply_instances("
+	"  provider TEXT NOT NULL, id TEXT NOT NULL, region TEXT NOT NULL, pool TEXT NOT NULL,"
+	"  plan TEXT NOT NULL, launched_at INTEGER NOT NULL,"
+	"  terminated INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (provider, id));",
 };
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

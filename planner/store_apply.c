@@ -182,3 +182,124 @@ int store_apply_attempt_finish(struct store *s, int64_t id, const char *status, 
 	sqlite3_finalize(q);
 	return rc;
 }
+
+int store_apply_launched(struct store *s, const char *provider, const char *region,
+			 const char *pool, const char *plan, const char (*ids)[128], size_t n,
+			 int64_t now, struct err *e)
+{
+	sqlite3_stmt *q = NULL;
+	size_t i;
+	int rc;
+
+	if (n == 0)
+		return 0;
+	if ((rc = store_begin(s, e)) < 0)
+		return rc;
+	if (sqlite3_prepare_v2(store_db(s),
+			       "INSERT OR IGNORE INTO apply_instances(provider, id, region, pool, plan,"
+			       " launched_at) VALUES (?1,?2,?3,?4,?5,?6)", -1, &q, NULL) != SQLITE_OK) {
+		rc = store_fail(s, e, "recording launched instances");
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		sqlite3_reset(q);
+		sqlite3_bind_text(q, 1, provider, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 2, ids[i], -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 3, region, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 4, pool, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 5, plan, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(q, 6, now);
+		if (sqlite3_step(q) != SQLITE_DONE) {
+			rc = store_fail(s, e, "recording launched instances");
+			goto out;
+		}
+	}
+	rc = store_commit(s, e);
+out:
+	if (rc < 0)
+		store_rollback(s);
+	sqlite3_finalize(q);
+	return rc;
+}
+
+int store_apply_terminated(struct store *s, const char *provider, const char *const *ids,
+			   size_t n, struct err *e)
+{
+	sqlite3_stmt *q = NULL;
+	size_t i;
+	int rc;
+
+	if (n == 0)
+		return 0;
+	if ((rc = store_begin(s, e)) < 0)
+		return rc;
+	if (sqlite3_prepare_v2(store_db(s), "UPDATE apply_instances SET terminated = 1"
+			       " WHERE provider = ?1 AND id = ?2", -1, &q, NULL) != SQLITE_OK) {
+		rc = store_fail(s, e, "recording terminated instances");
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		sqlite3_reset(q);
+		sqlite3_bind_text(q, 1, provider, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 2, ids[i], -1, SQLITE_STATIC);
+		if (sqlite3_step(q) != SQLITE_DONE) {
+			rc = store_fail(s, e, "recording terminated instances");
+			goto out;
+		}
+	}
+	rc = store_commit(s, e);
+out:
+	if (rc < 0)
+		store_rollback(s);
+	sqlite3_finalize(q);
+	return rc;
+}
+
+int store_apply_inflight(struct store *s, const char *provider, const char *region,
+			 int64_t since, struct providers_instance **out, size_t *n,
+			 struct err *e)
+{
+	sqlite3_stmt *q = NULL;
+	struct providers_instance *v = NULL, *t;
+	size_t cap = 0, k = 0;
+	int rc = 0, step;
+
+	*out = NULL;
+	*n = 0;
+	if (sqlite3_prepare_v2(store_db(s),
+			       "SELECT id, pool, plan, launched_at FROM apply_instances"
+			       " WHERE provider = ?1 AND region = ?2 AND launched_at >= ?3"
+			       " AND terminated = 0 ORDER BY id", -1, &q, NULL) != SQLITE_OK)
+		return store_fail(s, e, "reading launched instances");
+	sqlite3_bind_text(q, 1, provider, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, region, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 3, since);
+	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+		if (k == cap) {
+			cap = cap ? cap * 2 : 16;
+			if ((t = realloc(v, cap * sizeof(*v))) == NULL) {
+				rc = err_nomem(e);
+				goto out;
+			}
+			v = t;
+		}
+		t = &v[k++];
+		memset(t, 0, sizeof(*t));
+		copy_col(t->id, sizeof(t->id), q, 0);
+		copy_col(t->pool, sizeof(t->pool), q, 1);
+		copy_col(t->plan, sizeof(t->plan), q, 2);
+		snprintf(t->region, sizeof(t->region), "%s", region);
+		t->launched = sqlite3_column_int64(q, 3);
+	}
+	if (step != SQLITE_DONE) {
+		rc = store_fail(s, e, "reading launched instances");
+		goto out;
+	}
+	*out = v;
+	*n = k;
+	v = NULL;
+out:
+	free(v);
+	sqlite3_finalize(q);
+	return rc;
+}

@@ -44,4 +44,18 @@ int store_apply_attempt_new(struct store *s, const char *plan, int64_t hour, con
 int store_apply_attempt_finish(struct store *s, int64_t id, const char *status, int launched,
 			       int64_t now, struct err *e);
 
+/*
+ * Instances apply launched, so that a run trusts its own creates while the provider's
+ * listing has not caught up (it is eventually consistent). Each call commits.
+ */
+int store_apply_launched(struct store *s, const char *provider, const char *region,
+			 const char *pool, const char *plan, const char (*ids)[128], size_t n,
+			 int64_t now, struct err *e);
+int store_apply_terminated(struct store *s, const char *provider, const char *const *ids,
+			   size_t n, struct err *e);
+/* Launched at or after since and not terminated by capplan. Caller frees *out. */
+int store_apply_inflight(struct store *s, const char *provider, const char *region,
+			 int64_t since, struct providers_instance **out, size_t *n,
+			 struct err *e);
+
 #endif
