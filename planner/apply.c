@@ -121,20 +121,20 @@ static int parse_pool(const char *pool, struct apply_pool *p)
 	return 0;
 }
 
-static const struct providers_instance *sort_base;
+static const struct providers_vm *sort_base;
 
 /* Youngest first; ties by id, so that every run picks the same instances. */
 static int by_age(const void *a, const void *b)
 {
-	const struct providers_instance *x = &sort_base[*(const size_t *)a];
-	const struct providers_instance *y = &sort_base[*(const size_t *)b];
+	const struct providers_vm *x = &sort_base[*(const size_t *)a];
+	const struct providers_vm *y = &sort_base[*(const size_t *)b];
 
 	if (x->launched != y->launched)
 		return x->launched > y->launched ? -1 : 1;
 	return -strcmp(x->id, y->id);
 }
 
-int apply_reconcile(struct apply_diff *d, const struct providers_instance *v, size_t n,
+int apply_reconcile(struct apply_diff *d, const struct providers_vm *v, size_t n,
 		    struct err *e)
 {
 	size_t *idx = NULL, i, j, k;
@@ -185,7 +185,7 @@ int apply_reconcile(struct apply_diff *d, const struct providers_instance *v, si
 			goto out;
 		}
 		for (k = 0; k < n; k++) {
-			const struct providers_instance *x = &v[idx[k]];
+			const struct providers_vm *x = &v[idx[k]];
 
 			if (strcmp(x->pool, p->pool) != 0)
 				continue;
@@ -197,7 +197,7 @@ int apply_reconcile(struct apply_diff *d, const struct providers_instance *v, si
 			p->launch = p->target - p->running;
 		/* the instances kept from another plan take this plan's tag */
 		for (k = 0; k < n; k++) {
-			const struct providers_instance *x = &v[idx[k]];
+			const struct providers_vm *x = &v[idx[k]];
 			size_t m;
 
 			if (strcmp(x->pool, p->pool) != 0 || strcmp(x->plan, d->plan) == 0)

@@ -61,7 +61,7 @@ int apply_desired(struct apply_diff *d, const struct plan_result *r, const char 
  * the target; above it terminate the youngest first. Instances of a pool the plan does not
  * name get a pool with target 0. Call once with every listed instance.
  */
-int apply_reconcile(struct apply_diff *d, const struct providers_instance *v, size_t n,
+int apply_reconcile(struct apply_diff *d, const struct providers_vm *v, size_t n,
 		    struct err *e);
 
 /* USD the hour costs under the plan, and instances to launch. */

@@ -390,6 +390,8 @@ static int client_open(struct client *c, const char *provider, const struct conf
 		}
 		f->ssh_public_key = c->ssh_key;
 	}
+	if ((rc = config_long(cfg, "apply.retry_base_ms", 0, &f->backoff_base_ms, e)) < 0)
+		return rc;
 	snprintf(key, sizeof(key), "providers.%s", provider);
 	if ((rc = providers_compute_new(&c->pc, f, e)) < 0)
 		return rc;
@@ -423,10 +425,10 @@ static struct client *client_for(struct client *v, size_t n, const char *provide
  * right after a crash does not launch it twice.
  */
 static int add_inflight(struct store *st, const char *provider, const char *region,
-			long window, struct providers_instance **v, size_t *nv,
+			long window, struct providers_vm **v, size_t *nv,
 			const struct cmd_ctx *ctx, struct err *e)
 {
-	struct providers_instance *f = NULL, *t;
+	struct providers_vm *f = NULL, *t;
 	size_t nf = 0, i, j, n = *nv;
 	int rc;
 
@@ -736,7 +738,7 @@ static int apply_main(struct cmd_ctx *ctx, const struct apply_args *a, struct co
 	struct lock *lk = NULL;
 	struct client cl[3];
 	struct audit_ctx ac;
-	struct providers_instance *all = NULL, *v = NULL;
+	struct providers_vm *all = NULL, *v = NULL;
 	size_t ncl = 0, nall = 0, nv, i, j;
 	char plan_id[48], lockpath[4200];
 	int64_t at;
@@ -786,7 +788,7 @@ static int apply_main(struct cmd_ctx *ctx, const struct apply_args *a, struct co
 	}
 	/* what runs: every (provider, region) the plan names */
 	for (i = 0; i < d.n; i++) {
-		struct providers_instance *t;
+		struct providers_vm *t;
 
 		for (j = 0; j < i; j++)
 			if (strcmp(d.pools[j].provider, d.pools[i].provider) == 0 &&

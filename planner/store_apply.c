@@ -256,11 +256,11 @@ out:
 }
 
 int store_apply_inflight(struct store *s, const char *provider, const char *region,
-			 int64_t since, struct providers_instance **out, size_t *n,
+			 int64_t since, struct providers_vm **out, size_t *n,
 			 struct err *e)
 {
 	sqlite3_stmt *q = NULL;
-	struct providers_instance *v = NULL, *t;
+	struct providers_vm *v = NULL, *t;
 	size_t cap = 0, k = 0;
 	int rc = 0, step;
 

@@ -55,7 +55,7 @@ int store_apply_terminated(struct store *s, const char *provider, const char *co
 			   size_t n, struct err *e);
 /* Launched at or after since and not terminated by capplan. Caller frees *out. */
 int store_apply_inflight(struct store *s, const char *provider, const char *region,
-			 int64_t since, struct providers_instance **out, size_t *n,
+			 int64_t since, struct providers_vm **out, size_t *n,
 			 struct err *e);
 
 #endif

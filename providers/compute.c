@@ -57,7 +57,7 @@ int providers_compute_has_dry_run(const providers_compute *pc)
 }
 
 int providers_compute_list(providers_compute *pc, const char *region,
-			   struct providers_instance **out, size_t *n, struct err *e)
+			   struct providers_vm **out, size_t *n, struct err *e)
 {
 	*out = NULL;
 	*n = 0;

@@ -9,7 +9,7 @@
 
 struct compute_ops {
 	int has_dry_run;
-	int (*list)(providers_compute *pc, const char *region, struct providers_instance **out,
+	int (*list)(providers_compute *pc, const char *region, struct providers_vm **out,
 		    size_t *n, struct err *e);
 	int (*launch)(providers_compute *pc, const struct providers_launch *l,
 		      struct providers_launch_result *r, struct err *e);

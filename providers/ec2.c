@@ -15,12 +15,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "providers/http.h"
+#include "providers/sigv4.h"
 #include "util/tm.h"
 
 #define EC2_VERSION "2016-11-15"
 
 struct ec2 {
 	CURL *esc;		/* only for curl_easy_escape */
+	struct http_client *http;
+	struct sigv4_creds creds;
 };
 
 /* Capacity and quota: what launches partly instead of failing. */
@@ -71,23 +75,6 @@ static int add_paramf(providers_compute *pc, struct buf *b, const char *v, struc
 	return add_param(pc, b, k, v, e);
 }
 
-static void endpoint(const providers_compute *pc, const char *region, char *out, size_t n)
-{
-	const char *env = getenv("AWS_ENDPOINT_URL_EC2");
-
-	if (env == NULL || *env == '\0')
-		env = getenv("AWS_ENDPOINT_URL");
-	if (env && *env)
-		snprintf(out, n, "%s", env);
-	else if (pc->conf.endpoint)
-		snprintf(out, n, "%s", pc->conf.endpoint);
-	else
-		snprintf(out, n, "https://ec2.%s.amazonaws.com", region);
-	n = strlen(out);
-	if (n && out[n - 1] == '/')
-		out[n - 1] = '\0';
-}
-
 /* Error code and message of an EC2 error body (<Response><Errors><Error>). */
 struct ec2_error {
 	char code[96], message[384], request_id[128];
@@ -109,71 +96,97 @@ static void text_of(xmlNode *n, char *out, size_t len)
 	xmlFree(t);
 }
 
-static void parse_error(xmlDoc *doc, struct ec2_error *er)
-{
-	xmlNode *root = doc ? xmlDocGetRootElement(doc) : NULL;
-	xmlNode *err = child(child(root, "Errors"), "Error");
-
-	memset(er, 0, sizeof(*er));
-	text_of(child(err, "Code"), er->code, sizeof(er->code));
-	text_of(child(err, "Message"), er->message, sizeof(er->message));
-	text_of(child(root, "RequestID"), er->request_id, sizeof(er->request_id));
-	if (er->request_id[0] == '\0')
-		text_of(child(root, "RequestId"), er->request_id, sizeof(er->request_id));
-}
 
 /*
- * POSTs one Query API call. On an HTTP answer returns 0 with *doc (maybe NULL when the
- * body is not XML) and r->status; the caller reads success or the error out of it.
+ * POSTs one Query API call through http.c (SigV4-signed before every attempt; throttling,
+ * 5xx and Retry-After handled there). On an HTTP answer returns 0: *doc holds a 2xx body,
+ * or *status >= 400 and er the provider's error code and message.
  */
 static int ec2_call(providers_compute *pc, const char *region, const struct buf *params,
-		    struct compute_resp *r, xmlDoc **doc, struct err *e)
+		    long *status, xmlDoc **doc, struct ec2_error *er, struct err *e)
 {
+	static const char *const retry[] = { "RequestLimitExceeded", "Throttling", NULL };
+	static const char *const headers[] = {
+		"Content-Type: application/x-www-form-urlencoded; charset=utf-8", NULL,
+	};
+	struct ec2 *x = pc->impl;
+	struct http_request q = HTTP_REQUEST_INIT;
+	struct sigv4_signer sg;
+	struct buf body = BUF_INIT;
 	char url[1024];
-	const char *headers[3];
+	const char *from;
 	int rc;
 
 	*doc = NULL;
-	endpoint(pc, region, url, sizeof(url));
-	headers[0] = "Content-Type: application/x-www-form-urlencoded; charset=utf-8";
-	headers[1] = "Accept: text/xml";
-	headers[2] = NULL;
-	if ((rc = compute_check_url(url, "providers.aws.endpoints.ec2", e)) < 0)
+	*status = 0;
+	memset(er, 0, sizeof(*er));
+	if ((rc = sigv4_aws_endpoint(url, sizeof(url), "ec2", region, pc->conf.endpoint, &from,
+				     e)) < 0)
 		return rc;
-	if ((rc = compute_http(r, "POST", url, headers, buf_str(params), e)) < 0)
-		return rc;
-	if (r->body.len)
-		*doc = xmlReadMemory(r->body.p, (int)r->body.len, "ec2.xml", NULL,
+	memset(&sg, 0, sizeof(sg));
+	sg.creds = &x->creds;
+	sg.region = region;
+	sg.service = "ec2";
+	q.method = "POST";
+	q.url = url;
+	q.headers = headers;
+	q.body = buf_str(params);
+	q.body_len = params->len;
+	q.sign = sigv4_http_sign;
+	q.sign_arg = &sg;
+	q.retry_codes = retry;
+	rc = http_fetch(x->http, &q, &body, 64u << 20, status, e);
+	if (rc == 0) {
+		*doc = xmlReadMemory(buf_str(&body), (int)body.len, "ec2.xml", NULL,
 				     XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-	return 0;
+		if (*doc == NULL || xmlDocGetRootElement(*doc) == NULL) {
+			xmlFreeDoc(*doc);
+			*doc = NULL;
+			rc = err_set(e, ERR_RUNTIME, "ec2 %s: the answer is not XML", region);
+		}
+	} else if (*status >= 400) {
+		/* http.c read the code and message: "... HTTP 412: DryRunOperation: text" */
+		char hs[32];
+		const char *m;
+
+		snprintf(hs, sizeof(hs), "HTTP %ld: ", *status);
+		if ((m = strstr(e->msg, hs)) != NULL) {
+			m += strlen(hs);
+			snprintf(er->code, sizeof(er->code), "%.*s", (int)strcspn(m, ": "), m);
+			m += strcspn(m, ":");
+			if (*m == ':')
+				m += 2;
+			snprintf(er->message, sizeof(er->message), "%s", m);
+		} else {
+			snprintf(er->code, sizeof(er->code), "HTTP%ld", *status);
+			snprintf(er->message, sizeof(er->message), "%s", e->msg);
+		}
+		err_clear(e);
+		rc = 0;
+	}
+	buf_release(&body);
+	return rc;
 }
 
 /* Turns a failed answer into an audit row and ERR_RUNTIME naming code and message. */
 static int call_failed(providers_compute *pc, const char *region, const char *op,
-		       const char *token, const struct compute_resp *r, xmlDoc *doc,
-		       struct ec2_error *er, struct err *e)
+		       const char *token, long status, const struct ec2_error *er, struct err *e)
 {
 	char msg[512];
 
-	parse_error(doc, er);
-	if (er->code[0] == '\0')
-		snprintf(er->code, sizeof(er->code), "HTTP%ld", r->status);
 	snprintf(msg, sizeof(msg), "%s: %s", er->code, er->message);
-	compute_audit(pc, region, op, er->request_id[0] ? er->request_id : r->request_id, token,
-		      "error", msg);
-	return err_set(e, ERR_RUNTIME, "ec2 %s %s: HTTP %ld %s", region, op, r->status, msg);
+	compute_audit(pc, region, op, er->request_id, token, "error", msg);
+	return err_set(e, ERR_RUNTIME, "ec2 %s %s: HTTP %ld %s", region, op, status, msg);
 }
 
-static void request_id(xmlDoc *doc, const struct compute_resp *r, char *out, size_t n)
+static void request_id(xmlDoc *doc, char *out, size_t n)
 {
 	text_of(child(xmlDocGetRootElement(doc), "requestId"), out, n);
-	if (out[0] == '\0')
-		snprintf(out, n, "%s", r->request_id);
 }
 
 /* --- DescribeInstances -------------------------------------------------------------------- */
 
-static int parse_instances(xmlDoc *doc, const char *region, struct providers_instance **v,
+static int parse_instances(xmlDoc *doc, const char *region, struct providers_vm **v,
 			   size_t *n, size_t *cap, struct err *e)
 {
 	xmlNode *set = child(xmlDocGetRootElement(doc), "reservationSet"), *res, *it, *in;
@@ -183,7 +196,7 @@ static int parse_instances(xmlDoc *doc, const char *region, struct providers_ins
 			continue;
 		for (it = child(res, "instancesSet") ? child(res, "instancesSet")->children : NULL;
 		     it; it = it->next) {
-			struct providers_instance *x;
+			struct providers_vm *x;
 			xmlNode *tag;
 			char when[64], managed[16] = "";
 			int64_t t;
@@ -192,7 +205,7 @@ static int parse_instances(xmlDoc *doc, const char *region, struct providers_ins
 				continue;
 			if (*n == *cap) {
 				size_t nc = *cap ? *cap * 2 : 32;
-				struct providers_instance *nv = realloc(*v, nc * sizeof(**v));
+				struct providers_vm *nv = realloc(*v, nc * sizeof(**v));
 
 				if (nv == NULL)
 					return err_nomem(e);
@@ -231,19 +244,18 @@ static int parse_instances(xmlDoc *doc, const char *region, struct providers_ins
 	return 0;
 }
 
-static int ec2_list(providers_compute *pc, const char *region, struct providers_instance **out,
+static int ec2_list(providers_compute *pc, const char *region, struct providers_vm **out,
 		    size_t *n, struct err *e)
 {
-	struct providers_instance *v = NULL;
+	struct providers_vm *v = NULL;
 	size_t cap = 0, cnt = 0;
 	char next[2048] = "", rid[128];
 	struct buf p = BUF_INIT;
-	struct compute_resp r;
 	struct ec2_error er;
 	xmlDoc *doc = NULL;
+	long status;
 	int rc = 0, pages = 0;
 
-	memset(&r, 0, sizeof(r));
 	do {
 		buf_reset(&p);
 		if ((rc = add_param(pc, &p, "Action", "DescribeInstances", e)) < 0 ||
@@ -256,15 +268,14 @@ static int ec2_list(providers_compute *pc, const char *region, struct providers_
 		    (rc = add_param(pc, &p, "MaxResults", "1000", e)) < 0 ||
 		    (next[0] && (rc = add_param(pc, &p, "NextToken", next, e)) < 0))
 			goto out;
-		compute_resp_release(&r);
 		xmlFreeDoc(doc);
-		if ((rc = ec2_call(pc, region, &p, &r, &doc, e)) < 0)
+		if ((rc = ec2_call(pc, region, &p, &status, &doc, &er, e)) < 0)
 			goto out;
-		if (r.status != 200 || doc == NULL) {
-			rc = call_failed(pc, region, "DescribeInstances", "", &r, doc, &er, e);
+		if (doc == NULL) {
+			rc = call_failed(pc, region, "DescribeInstances", "", status, &er, e);
 			goto out;
 		}
-		request_id(doc, &r, rid, sizeof(rid));
+		request_id(doc, rid, sizeof(rid));
 		compute_audit(pc, region, "DescribeInstances", rid, "", "ok", "");
 		if ((rc = parse_instances(doc, region, &v, &cnt, &cap, e)) < 0)
 			goto out;
@@ -281,7 +292,6 @@ static int ec2_list(providers_compute *pc, const char *region, struct providers_
 out:
 	free(v);
 	xmlFreeDoc(doc);
-	compute_resp_release(&r);
 	buf_release(&p);
 	return rc;
 }
@@ -349,25 +359,23 @@ static int ec2_launch(providers_compute *pc, const struct providers_launch *l,
 		      struct providers_launch_result *res, struct err *e)
 {
 	struct buf p = BUF_INIT;
-	struct compute_resp r;
 	struct ec2_error er;
 	xmlDoc *doc = NULL;
 	xmlNode *root, *it, *ids, *id;
 	char rid[128], msg[512];
 	size_t cap = 0;
+	long status;
 	int rc;
 
-	memset(&r, 0, sizeof(r));
 	if (pc->conf.launch_template == NULL) {
 		rc = err_set(e, ERR_INPUT, "\"providers.aws.launch_template\" is not set: apply "
 			     "launches from a launch template (a name or an id lt-...)");
 		goto out;
 	}
 	if ((rc = fleet_params(pc, l, &p, e)) < 0 ||
-	    (rc = ec2_call(pc, l->region, &p, &r, &doc, e)) < 0)
+	    (rc = ec2_call(pc, l->region, &p, &status, &doc, &er, e)) < 0)
 		goto out;
-	if (r.status != 200 || doc == NULL) {
-		parse_error(doc, &er);
+	if (doc == NULL) {
 		if (l->dry_run && strcmp(er.code, "DryRunOperation") == 0) {
 			compute_audit(pc, l->region, "CreateFleet", er.request_id, l->token,
 				      "dry-run-ok", "DryRunOperation");
@@ -382,11 +390,11 @@ static int ec2_launch(providers_compute *pc, const struct providers_launch *l,
 			snprintf(res->error, sizeof(res->error), "%s", msg);
 			goto out;
 		}
-		rc = call_failed(pc, l->region, "CreateFleet", l->token, &r, doc, &er, e);
+		rc = call_failed(pc, l->region, "CreateFleet", l->token, status, &er, e);
 		goto out;
 	}
 	root = xmlDocGetRootElement(doc);
-	request_id(doc, &r, rid, sizeof(rid));
+	request_id(doc, rid, sizeof(rid));
 	for (it = child(root, "fleetInstanceSet") ? child(root, "fleetInstanceSet")->children : NULL;
 	     it; it = it->next) {
 		if (it->type != XML_ELEMENT_NODE || (ids = child(it, "instanceIds")) == NULL)
@@ -432,7 +440,6 @@ static int ec2_launch(providers_compute *pc, const struct providers_launch *l,
 		      res->launched < l->count ? "partial" : "ok", res->capacity ? res->error : "");
 out:
 	xmlFreeDoc(doc);
-	compute_resp_release(&r);
 	buf_release(&p);
 	return rc;
 }
@@ -443,15 +450,14 @@ static int ids_call(providers_compute *pc, const char *region, const char *op,
 		    const char *const *ids, size_t n, const char *plan, int dry, struct err *e)
 {
 	struct buf p = BUF_INIT;
-	struct compute_resp r;
 	struct ec2_error er;
 	xmlDoc *doc = NULL;
 	char rid[128];
 	size_t i;
+	long status;
 	int rc;
 	int tags = strcmp(op, "CreateTags") == 0;
 
-	memset(&r, 0, sizeof(r));
 	if ((rc = add_param(pc, &p, "Action", op, e)) < 0 ||
 	    (rc = add_param(pc, &p, "Version", EC2_VERSION, e)) < 0)
 		goto out;
@@ -464,23 +470,21 @@ static int ids_call(providers_compute *pc, const char *region, const char *op,
 		goto out;
 	if (dry && (rc = add_param(pc, &p, "DryRun", "true", e)) < 0)
 		goto out;
-	if ((rc = ec2_call(pc, region, &p, &r, &doc, e)) < 0)
+	if ((rc = ec2_call(pc, region, &p, &status, &doc, &er, e)) < 0)
 		goto out;
-	if (r.status != 200 || doc == NULL) {
-		parse_error(doc, &er);
+	if (doc == NULL) {
 		if (dry && strcmp(er.code, "DryRunOperation") == 0) {
 			compute_audit(pc, region, op, er.request_id, "", "dry-run-ok",
 				      "DryRunOperation");
 			goto out;
 		}
-		rc = call_failed(pc, region, op, "", &r, doc, &er, e);
+		rc = call_failed(pc, region, op, "", status, &er, e);
 		goto out;
 	}
-	request_id(doc, &r, rid, sizeof(rid));
+	request_id(doc, rid, sizeof(rid));
 	compute_audit(pc, region, op, rid, "", "ok", "");
 out:
 	xmlFreeDoc(doc);
-	compute_resp_release(&r);
 	buf_release(&p);
 	return rc;
 }
@@ -517,8 +521,11 @@ static void ec2_release(providers_compute *pc)
 {
 	struct ec2 *x = pc->impl;
 
-	if (x)
+	if (x) {
 		curl_easy_cleanup(x->esc);
+		http_client_free(x->http);
+		sigv4_creds_clear(&x->creds);
+	}
 	free(x);
 	pc->impl = NULL;
 }
@@ -529,13 +536,21 @@ static const struct compute_ops ec2_ops = {
 
 int ec2_init(providers_compute *pc, struct err *e)
 {
+	struct http_opts o = HTTP_OPTS_INIT;
 	struct ec2 *x = calloc(1, sizeof(*x));
+	int rc;
 
-	if (x == NULL || (x->esc = curl_easy_init()) == NULL) {
-		free(x);
+	if (x == NULL)
 		return err_nomem(e);
-	}
 	pc->impl = x;
 	pc->ops = &ec2_ops;
+	if ((x->esc = curl_easy_init()) == NULL)
+		return err_nomem(e);
+	o.provider = "aws";
+	o.backoff_base_ms = pc->conf.backoff_base_ms > 0 ? pc->conf.backoff_base_ms : 1000;
+	if ((rc = http_client_new(&x->http, &o, e)) < 0)
+		return rc;
+	if ((rc = sigv4_creds_load(&x->creds, e)) < 0)
+		return err_wrap(e, "apply on aws");
 	return 0;
 }

@@ -44,6 +44,29 @@ int providers_offering_check(const struct offering *o, struct err *e);
  */
 const char *providers_gpu_canonical(const char *raw);
 
+/*
+ * The built-in table of GPU instance types (facts from the providers' documentation; sizes
+ * with a fraction of a GPU are left out). Types are spelled as each API spells them: AWS
+ * "p4d.24xlarge", Azure armSkuName "Standard_ND96asr_v4", GCP machine types "a2-highgpu-1g"
+ * and, for N1 VMs with attached GPUs, "n1-standard-8+t4x1" (machine "+" accelerator "x" count).
+ * Entries are static: pointers stay valid for the life of the program.
+ */
+struct providers_instance {
+	const char *provider;		/* "aws", "gcp", "azure" */
+	const char *type;
+	const char *gpu_model;		/* canonical GPU name */
+	int gpus;
+	int vcpus;
+	double memory_gib;		/* 0 = not in the table */
+	const char *family;		/* AWS "p4d", Azure "NDasrA100_v4", GCP "a2", "a3", "g2", "n1" */
+	const char *machine;		/* GCP: the machine type ("n1-standard-8"); else == type */
+	const char *accelerator;	/* GCP accelerator type ("nvidia-tesla-t4"); NULL elsewhere */
+};
+/* The entry for (provider, type), or NULL. Azure types match with or without "Standard_". */
+const struct providers_instance *providers_instance_lookup(const char *provider, const char *type);
+/* The i-th entry (iteration), NULL past the end. */
+const struct providers_instance *providers_instance_at(size_t i);
+
 /* --- compute: what `apply` needs from a cloud (providers/compute.c, ec2.c, gce.c, arm.c) --- */
 
 /*
@@ -55,7 +78,7 @@ const char *providers_gpu_canonical(const char *raw);
 #define PROVIDERS_TAG_POOL "capplan:pool"
 
 /* A running (or pending) capplan-managed instance. */
-struct providers_instance {
+struct providers_vm {
 	char id[128];		/* aws "i-...", gcp "ZONE/NAME", azure "SCALESET/INSTANCEID" */
 	char region[48];
 	char zone[48];
@@ -95,6 +118,7 @@ struct providers_compute_conf {
 	/* azure */
 	const char *subscription_id, *resource_group, *azure_image, *subnet_id, *admin_user,
 		*ssh_public_key;	/* the key's text, not its file */
+	long backoff_base_ms;		/* first retry pause (http.c); 0 = its default */
 	/* every call is reported here (may be NULL) */
 	providers_audit_fn audit;
 	void *audit_ctx;
@@ -131,7 +155,7 @@ void providers_compute_free(providers_compute *pc);
 int providers_compute_has_dry_run(const providers_compute *pc);
 /* The capplan-managed pending or running instances in region. Caller frees *out. */
 int providers_compute_list(providers_compute *pc, const char *region,
-			   struct providers_instance **out, size_t *n, struct err *e);
+			   struct providers_vm **out, size_t *n, struct err *e);
 /*
  * Launches into a pool. Capacity and quota errors are not failures: r says what did not
  * launch (r->capacity). Other errors return ERR_RUNTIME. A dry run that would succeed

@@ -204,22 +204,27 @@ static const char *instance_state(yajl_val st, const char *id)
 	return "";
 }
 
-/* A directory with a fake running and a config pointing at it; extra is appended. */
+/* A directory with a fake running and a config pointing at it; extra goes under apply:. */
 static void setup(struct fake *f, const char *extra)
 {
 	const char *dir = tu_tmpdir();
 	char cfg[2048];
 
 	CU_ASSERT_EQUAL_FATAL(fake_start(f, dir), 0);
+	/* every EC2 request must carry a valid SigV4 signature made with this secret */
+	fake_config(f, "{\"aws_secret\": \"wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY\"}");
 	snprintf(cfg, sizeof(cfg),
 		 "store: st.db\n"
+		 "apply:\n"
+		 "  retry_base_ms: 5\n"
+		 "%s"
 		 "providers:\n"
 		 "  aws:\n"
 		 "    launch_template: capplan-gpu\n"
 		 "    subnets: [subnet-a, subnet-b]\n"
 		 "    endpoints:\n"
 		 "      ec2: http://127.0.0.1:%d\n"
-		 "%s", f->port, extra ? extra : "");
+		 , extra ? extra : "", f->port);
 	tu_write(tu_path(dir, "capplan.yaml"), cfg);
 	setenv("CAPPLAN_NOW", "2026-11-23T13:20:00Z", 1);
 	setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE", 1);
@@ -269,7 +274,7 @@ static void test_desired_hour(void)
 	plan_result_free(r);
 }
 
-static void inst(struct providers_instance *x, const char *id, const char *pool, long long t,
+static void inst(struct providers_vm *x, const char *id, const char *pool, long long t,
 		 const char *plan)
 {
 	memset(x, 0, sizeof(*x));
@@ -283,7 +288,7 @@ static void inst(struct providers_instance *x, const char *id, const char *pool,
 static void test_reconcile_youngest_first(void)
 {
 	struct plan_result *r = fixture_plan();
-	struct providers_instance v[6];
+	struct providers_vm v[6];
 	struct apply_diff d;
 	struct err e = ERR_INIT;
 	const struct apply_pool *p;
@@ -388,7 +393,7 @@ static void test_converge_then_noop(void)
 	yajl_val st, j, a;
 	size_t i;
 
-	setup(&f, "apply:\n  dry_run_default: true\n");
+	setup(&f, "  dry_run_default: true\n");
 	CU_ASSERT_EQUAL(apply(&f, "--yes --json", &out, &err), 0);
 	j = yajl_tree_parse(out, NULL, 0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(j);
@@ -616,7 +621,7 @@ static void test_guard_rails(void)
 	char *out = NULL, *err = NULL;
 	yajl_val st;
 
-	setup(&f, "apply:\n  max_launch_per_run: 7\n");
+	setup(&f, "  max_launch_per_run: 7\n");
 	CU_ASSERT_EQUAL(apply(&f, "--yes", &out, &err), 2);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "apply.max_launch_per_run"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "launch 8"));
@@ -625,7 +630,7 @@ static void test_guard_rails(void)
 	tu_write(tu_path(f.dir, "capplan.yaml"), "");	/* replaced below */
 	fake_stop(&f);
 
-	setup(&f, "apply:\n  max_hourly_spend: 78.5\n");
+	setup(&f, "  max_hourly_spend: 78.5\n");
 	CU_ASSERT_EQUAL(apply(&f, "--yes", &out, &err), 2);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "apply.max_hourly_spend"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "78.98"));
@@ -633,7 +638,7 @@ static void test_guard_rails(void)
 	free(err);
 	fake_stop(&f);
 
-	setup(&f, "apply:\n  allowed_providers: [gcp, azure]\n");
+	setup(&f, "  allowed_providers: [gcp, azure]\n");
 	CU_ASSERT_EQUAL(apply(&f, "--yes", &out, &err), 2);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "apply.allowed_providers"));
 	free(out);
@@ -645,7 +650,7 @@ static void test_guard_rails(void)
 	fake_stop(&f);
 
 	/* dry_run_default false: no flag acts */
-	setup(&f, "apply:\n  dry_run_default: false\n  max_launch_per_run: 8\n"
+	setup(&f, "  dry_run_default: false\n  max_launch_per_run: 8\n"
 		  "  max_hourly_spend: 79\n  allowed_providers: [aws]\n");
 	CU_ASSERT_EQUAL(apply(&f, "", &out, &err), 0);
 	free(out);

@@ -15,6 +15,8 @@ on the Nth call are injected through the control API:
 Usage: compute.py --port-file FILE (writes the port it listens on, then serves).
 """
 import argparse
+import hashlib
+import hmac
 import json
 import os
 import signal
@@ -36,6 +38,7 @@ DEFAULTS = {
     "throttle": {},        # op -> how many of the next calls answer 503 throttled
     "deny_dry_run": False, # DryRun answers UnauthorizedOperation
     "fail": {},            # op -> error code every call of it answers
+    "aws_secret": None,    # when set, every EC2 request's SigV4 signature is checked
 }
 
 NS = "http://ec2.amazonaws.com/doc/2016-11-15/"
@@ -258,6 +261,27 @@ EC2_OPS = {"CreateFleet": ec2_create_fleet, "DescribeInstances": ec2_describe,
            "TerminateInstances": ec2_terminate, "CreateTags": ec2_create_tags}
 
 
+def sigv4_ok(method, path, headers, body, secret):
+    """Recomputes the request's SigV4 signature from the headers it says it signed."""
+    auth = headers.get("Authorization", "")
+    if not auth.startswith("AWS4-HMAC-SHA256 "):
+        return False
+    parts = dict(x.strip().split("=", 1) for x in auth[len("AWS4-HMAC-SHA256 "):].split(","))
+    scope = parts["Credential"].split("/", 1)[1]
+    date, region, service, _ = scope.split("/")
+    signed = parts["SignedHeaders"].split(";")
+    canon_h = "".join("%s:%s\n" % (h, " ".join((headers.get(h) or "").split())) for h in signed)
+    creq = "\n".join([method, path or "/", "", canon_h, parts["SignedHeaders"],
+                      hashlib.sha256(body).hexdigest()])
+    sts = "\n".join(["AWS4-HMAC-SHA256", headers.get("X-Amz-Date", ""), scope,
+                     hashlib.sha256(creq.encode()).hexdigest()])
+    k = ("AWS4" + secret).encode()
+    for m in (date, region, service, "aws4_request"):
+        k = hmac.new(k, m.encode(), hashlib.sha256).digest()
+    return hmac.compare_digest(hmac.new(k, sts.encode(), hashlib.sha256).hexdigest(),
+                               parts["Signature"])
+
+
 def ec2_region(headers):
     auth = headers.get("Authorization", "")
     if "Credential=" in auth:
@@ -357,6 +381,10 @@ class Handler(BaseHTTPRequestHandler):
             sys.stderr.write("fake: kill failed: %s\n" % ex)
 
     def handle_ec2(self, raw):
+        secret = STATE.cfg["aws_secret"]
+        if secret and not sigv4_ok("POST", "/", self.headers, raw, secret):
+            return self.reply(*ec2_error("SignatureDoesNotMatch", "The request signature we "
+                                         "calculated does not match the signature you provided.", 403))
         p = dict(urllib.parse.parse_qsl(raw.decode(), keep_blank_values=True))
         op = p.get("Action", "")
         pre = self.before("ec2", op, p.get("ClientToken", ""))
