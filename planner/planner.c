@@ -2,6 +2,9 @@
 
 #include "planner/store_usage.h"
 
+#include <stdio.h>
+#include <string.h>
+
 int planner_config(const struct cmd_ctx *ctx, struct config **out, struct err *e)
 {
 	return config_open(out, ctx->config_path, e);
@@ -29,12 +32,24 @@ static int apply_usage_prefer(struct store *s, const struct config *cfg, struct 
 int planner_store(const struct cmd_ctx *ctx, const struct config *cfg, struct store **out,
 		  struct err *e)
 {
-	const char *path = ctx->db_path;
+	char path[4096];
+	const char *p = ctx->db_path, *cfgpath, *slash;
 	int rc;
 
-	if (path == NULL)
-		path = cfg ? config_str(cfg, "store", "capplan.db") : "capplan.db";
-	if ((rc = store_open(out, path, e)) < 0)
+	if (p == NULL) {
+		p = cfg ? config_str(cfg, "store", "capplan.db") : "capplan.db";
+		cfgpath = cfg ? config_path(cfg) : "";
+		slash = strrchr(cfgpath, '/');
+		/*
+		 * A relative "store" is relative to the configuration file, so that a cron job
+		 * run from anywhere with --config /etc/capplan/capplan.yaml finds the same store.
+		 */
+		if (p[0] != '/' && slash != NULL) {
+			snprintf(path, sizeof(path), "%.*s/%s", (int)(slash - cfgpath), cfgpath, p);
+			p = path;
+		}
+	}
+	if ((rc = store_open(out, p, e)) < 0)
 		return rc;
 	if ((rc = apply_usage_prefer(*out, cfg, e)) < 0) {
 		store_close(*out);

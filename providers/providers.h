@@ -44,4 +44,27 @@ int providers_offering_check(const struct offering *o, struct err *e);
  */
 const char *providers_gpu_canonical(const char *raw);
 
+/*
+ * The built-in table of GPU instance types (facts from the providers' documentation; sizes
+ * with a fraction of a GPU are left out). Types are spelled as each API spells them: AWS
+ * "p4d.24xlarge", Azure armSkuName "Standard_ND96asr_v4", GCP machine types "a2-highgpu-1g"
+ * and, for N1 VMs with attached GPUs, "n1-standard-8+t4x1" (machine "+" accelerator "x" count).
+ * Entries are static: pointers stay valid for the life of the program.
+ */
+struct providers_instance {
+	const char *provider;		/* "aws", "gcp", "azure" */
+	const char *type;
+	const char *gpu_model;		/* canonical GPU name */
+	int gpus;
+	int vcpus;
+	double memory_gib;		/* 0 = not in the table */
+	const char *family;		/* AWS "p4d", Azure "NDasrA100_v4", GCP "a2", "a3", "g2", "n1" */
+	const char *machine;		/* GCP: the machine type ("n1-standard-8"); else == type */
+	const char *accelerator;	/* GCP accelerator type ("nvidia-tesla-t4"); NULL elsewhere */
+};
+/* The entry for (provider, type), or NULL. Azure types match with or without "Standard_". */
+const struct providers_instance *providers_instance_lookup(const char *provider, const char *type);
+/* The i-th entry (iteration), NULL past the end. */
+const struct providers_instance *providers_instance_at(size_t i);
+
 #endif
