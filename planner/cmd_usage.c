@@ -48,12 +48,13 @@ const struct cmd_entry cmd_usage = {
 static int usage_builtin_instance(const char *provider, const char *type, char *gpu, size_t n,
 				  int *gpus)
 {
-	(void)provider;
-	(void)type;
-	(void)gpu;
-	(void)n;
-	*gpus = 0;
-	return 0;
+	const struct providers_instance *pi = providers_instance_lookup(provider, type);
+
+	if (pi == NULL || pi->gpus <= 0)
+		return 0;
+	snprintf(gpu, n, "%s", pi->gpu_model);
+	*gpus = pi->gpus;
+	return 1;
 }
 
 static int usage_import_prometheus(struct cmd_ctx *ctx, const char *url, const char *query,

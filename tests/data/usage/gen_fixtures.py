@@ -163,11 +163,14 @@ def azure():
             CommitmentDiscountStatus="Used", CommitmentDiscountType="Reservation",
             CommitmentDiscountCategory="Usage", CommitmentDiscountName="nc-a100-reservation",
             x_SkuTerm="12", EffectiveCost="60"),
+        # an NV36ads A10 v5 (1 x A10) only the built-in table knows: 10 GPU-hours on day 2
+        day(2, "Standard_NV36ads_A10_v5", SkuId="AZNV36ADS", ConsumedQuantity="10",
+            PricingQuantity="0.1", EffectiveCost="32"),
         # a CPU VM and a GPU VM no table knows
         day(1, "Standard_D4s_v3", SkuId="DZH318Z0BQ1X", ConsumedQuantity="24",
             PricingQuantity="0.24", EffectiveCost="4.6"),
-        day(2, "Standard_NV36ads_A10_v5", SkuId="AZNV36ADS", ConsumedQuantity="10",
-            PricingQuantity="0.1", EffectiveCost="32"),
+        day(2, "Standard_ND1024zz_B900_v9", SkuId="AZND1024ZZ", ConsumedQuantity="7",
+            PricingQuantity="0.07", EffectiveCost="700"),
         # malformed SKU details
         day(2, "x", SkuId="DZH318Z0BQ4L", ConsumedQuantity="5", PricingQuantity="0.05",
             x_SkuDetails='{"ServiceType": "Standard_NC24'),
