@@ -71,6 +71,23 @@ static const char *const migrations[] = {
 	"  first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL,"
 	"  term_months INTEGER NOT NULL DEFAULT 0, expires_by INTEGER,"
 	"  imported_at INTEGER NOT NULL);",
+	/* 3 (apply, issue 8): an audit row per provider call; launch attempts behind idempotency tokens */
+	"CREATE TABLE apply_audit("
+	"  id INTEGER PRIMARY KEY, ts INTEGER NOT NULL, plan TEXT NOT NULL DEFAULT '',"
+	"  provider TEXT NOT NULL, region TEXT NOT NULL, operation TEXT NOT NULL,"
+	"  request_id TEXT NOT NULL DEFAULT '', token TEXT NOT NULL DEFAULT '',"
+	"  result TEXT NOT NULL, error TEXT NOT NULL DEFAULT '');"
+	"CREATE INDEX apply_audit_ts ON apply_audit(ts);"
+	"CREATE TABLE apply_attempts("
+	"  id INTEGER PRIMARY KEY, plan TEXT NOT NULL, hour INTEGER NOT NULL, pool TEXT NOT NULL,"
+	"  target INTEGER NOT NULL, attempt INTEGER NOT NULL, count INTEGER NOT NULL,"
+	"  token TEXT NOT NULL, status TEXT NOT NULL, launched INTEGER NOT NULL DEFAULT 0,"
+	"  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
+	"  UNIQUE (plan, hour, pool, target, attempt));"
+	"CREATE TABLE apply_instances("
+	"  provider TEXT NOT NULL, id TEXT NOT NULL, region TEXT NOT NULL, pool TEXT NOT NULL,"
+	"  plan TEXT NOT NULL, launched_at INTEGER NOT NULL,"
+	"  terminated INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (provider, id));",
 };
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
