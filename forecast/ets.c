@@ -174,7 +174,7 @@ int fc_ets_fit_one(struct fc_ets *p, const double *y, size_t n, int trend, int s
 	return isfinite(p->aicc) ? 0 : -1;
 }
 
-void fc_ets_fit(struct fc_ets *p, const double *y, size_t n, size_t m)
+void fc_ets_fit(struct fc_ets *p, const double *y, size_t n, const size_t *seasons)
 {
 	static const int forms[][2] = {
 		{ FC_TREND_N, FC_SEAS_N }, { FC_TREND_A, FC_SEAS_N }, { FC_TREND_AD, FC_SEAS_N },
@@ -182,17 +182,21 @@ void fc_ets_fit(struct fc_ets *p, const double *y, size_t n, size_t m)
 		{ FC_TREND_N, FC_SEAS_M }, { FC_TREND_AD, FC_SEAS_M },
 	};
 	struct fc_ets cand;
-	size_t i;
+	size_t i, k, m;
 	int have = 0;
 
-	for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
-		if (forms[i][1] != FC_SEAS_N && m < 2)
-			continue;
-		if (fc_ets_fit_one(&cand, y, n, forms[i][0], forms[i][1], m) < 0)
-			continue;
-		if (!have || cand.aicc < p->aicc) {
-			*p = cand;
-			have = 1;
+	/* every season in turn: AICc weighs a weekly season's 167 states against a daily one */
+	for (k = 0; k == 0 || (k < 4 && seasons[k - 1] && seasons[k]); k++) {
+		m = seasons[k] > 1 ? seasons[k] : 1;
+		for (i = k ? 3 : 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+			if (forms[i][1] != FC_SEAS_N && m < 2)
+				continue;
+			if (fc_ets_fit_one(&cand, y, n, forms[i][0], forms[i][1], m) < 0)
+				continue;
+			if (!have || cand.aicc < p->aicc) {
+				*p = cand;
+				have = 1;
+			}
 		}
 	}
 	if (!have) {

@@ -27,6 +27,9 @@ double fc_nelder_mead(fc_objective f, void *ctx, double *x, const double *lo,
 void fc_naive(const double *y, size_t n, size_t h, double *out);
 /* The value one season back (m = 1 is naive); needs n >= m. */
 void fc_snaive(const double *y, size_t n, size_t m, size_t h, double *out);
+/* The mean of the same phase over the last k seasons (fewer when n < k m): seasonal naive
+ * with its noise averaged down. */
+void fc_smean(const double *y, size_t n, size_t m, size_t k, size_t h, double *out);
 
 /* --- exponential smoothing (ets.c) ------------------------------------------------- */
 enum { FC_TREND_N, FC_TREND_A, FC_TREND_AD };
@@ -43,11 +46,11 @@ struct fc_ets {
 int fc_ets_fit_one(struct fc_ets *p, const double *y, size_t n, int trend, int season,
 		   size_t m);
 /*
- * Fits the forms that make sense for y (seasonal ones when m > 1 and n >= 2m, multiplicative
- * only on positive data) and keeps the one with the smallest AICc. Never fails: with too
+ * Fits the forms that make sense for y (seasonal ones for each of seasons[0..4) (0-terminated)
+ * with n >= 2m, multiplicative only on positive data) and keeps the smallest AICc. Never fails: with too
  * little data it is simple exponential smoothing.
  */
-void fc_ets_fit(struct fc_ets *p, const double *y, size_t n, size_t m);
+void fc_ets_fit(struct fc_ets *p, const double *y, size_t n, const size_t *seasons);
 /* Forecasts h hours past y[n-1] with p's parameters; needs n >= 2 (2m when seasonal). */
 void fc_ets_forecast(const struct fc_ets *p, const double *y, size_t n, size_t h,
 		     double *out);

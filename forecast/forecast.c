@@ -119,9 +119,16 @@ int forecast_run(struct forecast_result **out, const double *y, size_t n,
 	fc_clean_spikes(s.x, s.n, s.seasons);
 	if ((rc = fc_select_run(r, &s, e)) < 0)
 		goto out;
-	for (i = 0; i < 6 * o->horizon; i++)
-		if (!(r->mean[i] >= 0))
-			r->mean[i] = 0;	/* demand is never negative (nor NAN) */
+	/*
+	 * Demand is never negative: clip at 0, unless the history itself goes below zero
+	 * (then it is not a demand series, and a clip would only be wrong).
+	 */
+	for (i = first; i < n; i++)
+		if (y[i] < 0)
+			break;
+	for (k = 0; k < 6 * o->horizon; k++)
+		if (!(r->mean[k] >= 0) && (i == n || isnan(r->mean[k])))
+			r->mean[k] = 0;
 	*out = r;
 	r = NULL;
 out:

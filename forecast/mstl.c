@@ -12,7 +12,9 @@
 #include <string.h>
 
 /* The memory of the seasonal profiles, in hours: recent weeks count most. */
+#ifndef MSTL_MEMORY
 #define MSTL_MEMORY 504.0
+#endif
 #define MSTL_PASSES 2
 
 static size_t mstl_window(size_t n)
@@ -113,7 +115,7 @@ void fc_mstl_fit(struct fc_mstl *p, const double *y, size_t n, const size_t *per
 	if (use_theta)
 		fc_theta_fit(&p->theta, adj, win, none, rest);
 	else
-		fc_ets_fit(&p->ets, adj, win, 1);
+		fc_ets_fit(&p->ets, adj, win, none);
 }
 
 void fc_mstl_forecast(const struct fc_mstl *p, const double *y, size_t n, size_t h,

@@ -14,10 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { K_NAIVE, K_SNAIVE, K_ETS, K_THETA, K_MSTL };
+enum { K_NAIVE, K_SNAIVE, K_SMEAN, K_ETS, K_THETA, K_MSTL };
 
-#define MAX_CAND 8
-#define COMBO_N 3
+#define MAX_CAND 12
+#ifndef FC_WIDEN
+#define FC_WIDEN 1.5
+#endif
 
 struct cand {
 	int kind;
@@ -48,7 +50,7 @@ static void cand_fit(struct cand *c, const struct fc_series *s, double *ws)
 		seas[i] = s->seasons[i];
 	switch (c->kind) {
 	case K_ETS:
-		fc_ets_fit(&c->ets, s->x, s->n, longest(s));
+		fc_ets_fit(&c->ets, s->x, s->n, seas);
 		break;
 	case K_THETA:
 		fc_theta_fit(&c->th, s->x, s->n, seas, ws);
@@ -67,6 +69,9 @@ static void cand_forecast(const struct cand *c, const double *x, size_t n, size_
 	switch (c->kind) {
 	case K_SNAIVE:
 		fc_snaive(x, n, c->m, h, out);
+		break;
+	case K_SMEAN:
+		fc_smean(x, n, c->m, c->m >= 168 ? 4 : 7, h, out);
 		break;
 	case K_ETS:
 		fc_ets_forecast(&c->ets, x, n, h, out);
@@ -143,6 +148,8 @@ static size_t candidates(struct cand *v, const struct fc_series *s, char *note, 
 			for (i = 0; i < s->ns; i++) {
 				snprintf(name, sizeof(name), "snaive%zu", s->seasons[i]);
 				add(v, &nc, K_SNAIVE, s->seasons[i], 0, name);
+				snprintf(name, sizeof(name), "smean%zu", s->seasons[i]);
+				add(v, &nc, K_SMEAN, s->seasons[i], 0, name);
 			}
 		}
 		add(v, &nc, K_ETS, 1, 0, "ets");
@@ -177,11 +184,12 @@ static size_t band_of(size_t h)
 /*
  * Offsets off[b][q] of each band from the errors err[o * hcv + h] (NAN = none), with the
  * finite-sample correction of split conformal prediction. Bands with fewer than 8 errors
- * borrow the band before, widened by the square root of the horizon ratio; upper offsets
- * never shrink with the horizon nor lower ones grow.
+ * borrow the band before, widened by the square root of the horizon ratio. The spread about
+ * the median is then scaled by widen; upper offsets never shrink with the horizon nor lower
+ * ones grow.
  */
 static void band_offsets(double (*off)[5], size_t nb, const double *err, size_t norig,
-			 size_t hcv, double *tmp)
+			 size_t hcv, double widen, double *tmp)
 {
 	size_t b, o, h, k, q;
 
@@ -217,6 +225,10 @@ static void band_offsets(double (*off)[5], size_t nb, const double *err, size_t 
 			off[b][q] = fc_quantile(tmp, k, lv);
 		}
 	}
+	for (b = 0; b < nb; b++)
+		for (q = 0; q < 5; q++)
+			if (q != 1)
+				off[b][q] = off[b][1] + (off[b][q] - off[b][1]) * widen;
 	for (b = 1; b < nb; b++) {
 		if (off[b][2] < off[b - 1][2])
 			off[b][2] = off[b - 1][2];
@@ -252,7 +264,7 @@ int fc_select_run(struct forecast_result *r, const struct fc_series *s, struct e
 {
 	struct cand cv[MAX_CAND];
 	size_t nc, i, j, o, h, norig = 0, hcv, step, minfit, best = 0, order[MAX_CAND], nb;
-	size_t m = longest(s), origin[FC_CV_LOOKBACK], ncombo = 0;
+	size_t m = longest(s), origin[FC_CV_LOOKBACK], ncombo = 0, k;
 	double *ws = NULL, *err = NULL, *fc = NULL, *tmp = NULL, (*off)[5] = NULL;
 	double combo_score = HUGE_VAL;
 	int rc = 0, use_combo = 0;
@@ -306,25 +318,42 @@ int fc_select_run(struct forecast_result *r, const struct fc_series *s, struct e
 			order[j - 1] = t;
 		}
 	best = order[0];
-	if (nc >= COMBO_N && norig > 0) {
-		/* the mean of the best three: its error is the mean of their errors */
-		double sum = 0, *ec = err + nc * norig * hcv;
+	/*
+	 * Combinations: the mean of the best k for every k from 2 up. Its error is the mean of
+	 * their errors, so no forecast is re-run; the smallest cross-validated error wins.
+	 */
+	for (k = 2; k <= nc && norig > 0; k++) {
+		double sum = 0, sc;
 		size_t cnt = 0;
 
-		ncombo = COMBO_N;
+		for (j = 0; j < norig * hcv; j++) {
+			double v = 0;
+
+			for (i = 0; i < k; i++)
+				v += err[order[i] * norig * hcv + j];
+			v /= (double)k;
+			if (!isnan(v)) {
+				sum += fabs(v);
+				cnt++;
+			}
+		}
+		sc = cnt ? sum / (double)cnt : HUGE_VAL;
+		if (sc < combo_score) {
+			combo_score = sc;
+			ncombo = k;
+		}
+	}
+	use_combo = ncombo > 0 && combo_score < cv[best].score;
+	if (use_combo) {
+		double *ec = err + nc * norig * hcv;
+
 		for (j = 0; j < norig * hcv; j++) {
 			double v = 0;
 
 			for (i = 0; i < ncombo; i++)
 				v += err[order[i] * norig * hcv + j];
 			ec[j] = v / (double)ncombo;
-			if (!isnan(ec[j])) {
-				sum += fabs(ec[j]);
-				cnt++;
-			}
 		}
-		combo_score = cnt ? sum / (double)cnt : HUGE_VAL;
-		use_combo = combo_score < cv[best].score;
 	}
 	/* the final forecast, from the whole series */
 	for (h = 0; h < s->horizon; h++)
@@ -335,12 +364,11 @@ int fc_select_run(struct forecast_result *r, const struct fc_series *s, struct e
 			r->mean[h] += fc[h] / (double)(use_combo ? ncombo : 1);
 	}
 	if (use_combo) {
-		size_t k = 0;
-
-		k += (size_t)snprintf(r->method, sizeof(r->method), "auto:");
-		for (i = 0; i < ncombo && k < sizeof(r->method); i++)
-			k += (size_t)snprintf(r->method + k, sizeof(r->method) - k, "%s%s",
-					      i ? "+" : "", cv[order[i]].name);
+		if (ncombo == nc)
+			snprintf(r->method, sizeof(r->method), "auto:mean-of-all");
+		else
+			snprintf(r->method, sizeof(r->method), "auto:mean-of-%zu:%s", ncombo,
+				 cv[order[0]].name);
 	} else if (s->method == FORECAST_AUTO) {
 		snprintf(r->method, sizeof(r->method), "auto:%s", cv[best].name);
 	} else if (cv[best].kind == K_ETS) {
@@ -348,25 +376,34 @@ int fc_select_run(struct forecast_result *r, const struct fc_series *s, struct e
 	} else {
 		snprintf(r->method, sizeof(r->method), "%s", cv[best].name);
 	}
-	if (norig > 0)
-		band_offsets(off, nb, err + (use_combo ? nc : best) * norig * hcv, norig, hcv, tmp);
-	else
+	if (norig > 0) {
+		/*
+		 * Errors of nearby origins are correlated (they share most of their hours), so
+		 * a few weeks of origins hold fewer independent errors than they seem to, and
+		 * their raw quantiles under-cover: the spread about the median is widened by
+		 * 1 + c / sqrt(origins).
+		 */
+		double f = 1 + FC_WIDEN / sqrt((double)norig);
+
+		band_offsets(off, nb, err + (use_combo ? nc : best) * norig * hcv, norig, hcv, f,
+			     tmp);
+	} else
 		fallback_offsets(off, nb, s->x, s->n, tmp);
 	for (h = 0; h < s->horizon; h++) {
-		double *q[5] = { r->p10, r->p50, r->p90, r->lo95, r->hi95 }, grow = 1;
-		size_t b = band_of(h < hcv ? h : hcv - 1), k;
+		double *qs[5] = { r->p10, r->p50, r->p90, r->lo95, r->hi95 }, grow = 1;
+		size_t b = band_of(h < hcv ? h : hcv - 1), q;
 
 		/* past the cross-validated horizon errors keep growing like a random walk's */
 		if (h >= hcv)
 			grow = sqrt((double)(h + 1) / (double)hcv);
-		for (k = 0; k < 5; k++)
-			q[k][h] = r->mean[h] + off[b][k] * (k == 1 ? 1 : grow);
+		for (q = 0; q < 5; q++)
+			qs[q][h] = r->mean[h] + off[b][q] * (q == 1 ? 1 : grow);
 	}
 	if (norig == 0) {
-		size_t k = strlen(r->note);
+		size_t len = strlen(r->note);
 
-		snprintf(r->note + k, sizeof(r->note) - k, "%shistory of %zu hours is too short to "
-			 "measure errors: intervals from hour-to-hour changes", k ? "; " : "", s->n);
+		snprintf(r->note + len, sizeof(r->note) - len, "%shistory of %zu hours is too short to "
+			 "measure errors: intervals from hour-to-hour changes", len ? "; " : "", s->n);
 	}
 out:
 	free(ws);
