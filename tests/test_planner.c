@@ -351,6 +351,23 @@ static void test_gpu_names(void)
 	CU_ASSERT_STRING_EQUAL(b, "MyCustomAccel");
 }
 
+static void test_store_path_relative_to_config(void)
+{
+	const char *dir = tu_tmpdir();
+	char args[1024], *text;
+
+	CU_ASSERT_EQUAL_FATAL(tu_sh(dir, "mkdir -p etc elsewhere", NULL, NULL), 0);
+	tu_write(tu_path(dir, "etc/capplan.yaml"), "store: rel.db\n");
+	snprintf(args, sizeof(args), "--config '%s/etc/capplan.yaml' usage show",  dir);
+	CU_ASSERT_EQUAL(tu_capplan(tu_path(dir, "elsewhere"), args, NULL, NULL), 0);
+	text = tu_read(tu_path(dir, "etc/rel.db"), NULL);
+	CU_ASSERT_PTR_NOT_NULL(text);
+	free(text);
+	text = tu_read(tu_path(dir, "elsewhere/rel.db"), NULL);
+	CU_ASSERT_PTR_NULL(text);
+	free(text);
+}
+
 void planner_suite_register(void)
 {
 	CU_pSuite s = CU_add_suite("planner", NULL, NULL);
@@ -367,4 +384,6 @@ void planner_suite_register(void)
 	CU_add_test(s, "store: migrations, WAL, rollback, newer schema refused",
 		    test_store_migrations_and_rollback);
 	CU_add_test(s, "GPU names made canonical", test_gpu_names);
+	CU_add_test(s, "a relative store path is relative to the config file",
+		    test_store_path_relative_to_config);
 }
