@@ -566,9 +566,13 @@ static int do_terminate(struct apply_pool *p, struct client *c, struct store *st
 		return err_nomem(e);
 	for (i = 0; i < p->nterm; i++)
 		ids[i] = p->ids[i];
-	rc = providers_compute_terminate(c->pc, p->region, p->pool, ids, p->nterm, dry, e);
-	if (rc == 0 && !dry)
-		rc = store_apply_terminated(st, p->provider, ids, p->nterm, e);
+	/*
+	 * Recorded before the call: a run killed during it must not count these as launched
+	 * and still in flight. Should the call fail, the listing still shows them.
+	 */
+	rc = dry ? 0 : store_apply_terminated(st, p->provider, ids, p->nterm, e);
+	if (rc == 0)
+		rc = providers_compute_terminate(c->pc, p->region, p->pool, ids, p->nterm, dry, e);
 	free(ids);
 	if (rc < 0) {
 		snprintf(p->result, sizeof(p->result), "failed: %s", e->msg);

@@ -508,6 +508,77 @@ static void test_kill9_then_rerun(void)
 	fake_stop(&f);
 }
 
+/* Runs apply --yes as a child the fake kills with -9 when the nth call of op has been made. */
+static int apply_killed(const struct fake *f, const char *op, int n, const char *plan,
+			const char *extra)
+{
+	char *out = NULL, *err = NULL, cmd[1400], cfgjson[600];
+	int rc;
+
+	snprintf(cfgjson, sizeof(cfgjson), "{\"kill\": {\"op\": \"%s\", \"n\": %d, \"pid_file\": "
+		 "\"%s/capplan.pid\"}}", op, n, f->dir);
+	fake_config(f, cfgjson);
+	snprintf(cmd, sizeof(cmd), "sh -c 'echo $$ > capplan.pid; exec \"%s\" --config capplan.yaml "
+		 "apply --plan-file \"%s\" --yes %s'; exit $?", getenv("CAPPLAN_BIN"),
+		 tu_src(plan), extra);
+	rc = tu_sh(f->dir, cmd, &out, &err);
+	free(out);
+	free(err);
+	return rc;
+}
+
+/* kill -9 at each kind of moment of a run, then a re-run: always the plan, never a duplicate */
+static void test_kill9_anywhere(void)
+{
+	static const struct {
+		const char *op;
+		int n;
+	} at[] = {
+		{ "DescribeInstances", 1 }, { "CreateFleet", 1 }, { "CreateFleet", 3 },
+		{ "CreateFleet", 5 },
+	};
+	struct fake f;
+	char *out = NULL, *err = NULL;
+	yajl_val st;
+	size_t k;
+
+	for (k = 0; k < sizeof(at) / sizeof(at[0]); k++) {
+		setup(&f, NULL);
+		fake_config(&f, "{\"describe_lag\": 10}");
+		CU_ASSERT_NOT_EQUAL(apply_killed(&f, at[k].op, at[k].n, "tests/data/apply/plan.json",
+						 ""), 0);
+		CU_ASSERT_EQUAL(apply(&f, "--yes", &out, &err), 0);
+		free(out);
+		free(err);
+		st = fake_state(&f);
+		CU_ASSERT_EQUAL(count_running(st, NULL), 8);
+		CU_ASSERT_EQUAL(YAJL_GET_ARRAY(get(st, "instances"))->len, 8);
+		CU_ASSERT_EQUAL(count_running(st, "aws/us-east-1/g5.xlarge/spot"), 3);
+		yajl_tree_free(st);
+		fake_stop(&f);
+	}
+	/* killed in the middle of a scale-down: the re-run finishes it, nothing more */
+	setup(&f, NULL);
+	CU_ASSERT_EQUAL(apply(&f, "--yes", &out, &err), 0);
+	free(out);
+	free(err);
+	setenv("CAPPLAN_NOW", "2026-11-23T14:05:00Z", 1);
+	CU_ASSERT_NOT_EQUAL(apply_killed(&f, "TerminateInstances", 1, "tests/data/apply/plan.json",
+					 ""), 0);
+	CU_ASSERT_EQUAL(apply(&f, "--yes", &out, &err), 0);
+	free(out);
+	free(err);
+	setenv("CAPPLAN_NOW", "2026-11-23T13:20:00Z", 1);
+	st = fake_state(&f);
+	/* 14:00: p4d spot 1 + reserved 1 */
+	CU_ASSERT_EQUAL(count_running(st, NULL), 2);
+	CU_ASSERT_EQUAL(count_running(st, "aws/us-east-1/p4d.24xlarge/spot"), 1);
+	CU_ASSERT_EQUAL(count_running(st, "aws/us-east-1/p4d.24xlarge/reserved"), 1);
+	CU_ASSERT_EQUAL(count_calls(st, "CreateFleet"), 5);
+	yajl_tree_free(st);
+	fake_stop(&f);
+}
+
 static void test_untagged_survive_and_scale_down(void)
 {
 	struct fake f;
@@ -1064,6 +1135,7 @@ void apply_suite_register(void)
 	CU_add_test(s, "dry run changes nothing", test_dry_run_changes_nothing);
 	CU_add_test(s, "apply converges, then a no-op", test_converge_then_noop);
 	CU_add_test(s, "kill -9 mid-run then re-run: no duplicates", test_kill9_then_rerun);
+	CU_add_test(s, "kill -9 at any kind of moment, then a re-run", test_kill9_anywhere);
 	CU_add_test(s, "instances without capplan's tags survive", test_untagged_survive_and_scale_down);
 	CU_add_test(s, "the lock holds against two runs", test_lock);
 	CU_add_test(s, "guard rails refuse", test_guard_rails);
