@@ -95,10 +95,11 @@ bench: deps
 # libFuzzer targets: clang only.
 build/fuzz/%: fuzz/%.c $(LIB_SRC)
 	@mkdir -p $(dir $@)
-	clang $(filter-out -Werror,$(ALL_CFLAGS)) -O1 -g -fsanitize=fuzzer,address,undefined \
+	clang $(filter-out -Werror,$(ALL_CFLAGS)) -Wno-unknown-warning-option -O1 -g -fsanitize=fuzzer,address,undefined \
 		-o $@ $< $(LIB_SRC) $(LIBS)
 
-fuzz: deps
+fuzz:
+	@CAPPLAN_EXTRA_PKGS="clang libclang-rt-14-dev" sh scripts/deps.sh
 	@$(MAKE) --no-print-directory $(FUZZ_SRC:fuzz/%.c=build/fuzz/%)
 
 install: capplan

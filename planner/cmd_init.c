@@ -1,5 +1,6 @@
 /* capplan init: a commented default configuration and an empty store. */
 #include "planner/planner.h"
+#include "util/jw.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -49,10 +50,22 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 		goto out;
 	if ((rc = planner_store(ctx, cfg, &st, e)) < 0)
 		goto out;
-	if (ctx->json)
-		printf("{\"config\":\"%s\",\"config_written\":%s,\"store\":\"%s\",\"schema\":%d}\n",
-		       path, wrote ? "true" : "false", store_path(st), store_schema_version(st));
-	else if (wrote)
+	if (ctx->json) {
+		jw *w = jw_new(0);
+
+		if (w == NULL) {
+			rc = err_nomem(e);
+			goto out;
+		}
+		jw_obj(w);
+		jw_kstr(w, "config", path);
+		jw_kbool(w, "config_written", wrote);
+		jw_kstr(w, "store", store_path(st));
+		jw_kint(w, "schema", store_schema_version(st));
+		jw_obj_end(w);
+		rc = jw_write(w, stdout, e);
+		jw_free(w);
+	} else if (wrote)
 		cmd_info(ctx, "wrote %s; store %s (schema %d)\n", path, store_path(st),
 			 store_schema_version(st));
 	else

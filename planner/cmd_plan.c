@@ -2,6 +2,7 @@
 #include "planner/load.h"
 #include "planner/plan.h"
 #include "planner/planner.h"
+#include "util/jw.h"
 #include "util/tm.h"
 
 #include <errno.h>
@@ -15,20 +16,33 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv, struct err *e);
 
 const struct cmd_entry cmd_plan = {
 	"plan", "plan reserved, spot and on-demand capacity for the forecast",
-	"usage: capplan plan [--time-limit SECONDS] [--relax] [--json]\n"
-	"       capplan plan --offerings FILE.csv --demand FILE.csv [--json]\n\n"
+	"usage: capplan plan [--time-limit SECONDS] [--relax] [--duals] [--write-lp FILE] [--json]\n"
+	"       capplan plan --offerings FILE.csv --demand FILE.csv [--json]\n"
+	"       capplan plan fleet [--horizon 168] [--offerings F --demand F] [--relax] [--json]\n"
+	"       capplan plan commitments [--horizon 8760] [--offerings F --demand F] [--json]\n\n"
 	"From the store: covers the latest forecast's policy.cover_quantile (default p90) per\n"
 	"GPU model and hour with the current catalog, stores the plan and prints it. From files:\n"
 	"covers the demand CSV (timestamp,gpu_model,gpus) as it is, without a store.\n"
 	"The plan is the proven optimum of the integer program; if --time-limit (default 60 s)\n"
 	"comes first, the best plan found is printed with its proven gap (\"gap\" in --json).\n"
-	"Exit 3 when no plan meets the constraints.\n",
+	"Exit 3 when no plan meets the constraints, with the hours, constraints and GPUs short.\n"
+	"fleet        spot and on-demand per hour for the next --horizon hours (default 168),\n"
+	"             buying no new reserved capacity (owned `commitments:` in the config count)\n"
+	"commitments  what to reserve: demand (repeated to --horizon hours, default 8760) as a\n"
+	"             load-duration curve; per offering and term the count, break-even and\n"
+	"             expected utilization and the yearly saving against on-demand\n"
+	"--duals      marginal values: one more quota GPU per region, one more point of spot share\n"
+	"--write-lp   the model in CPLEX LP format (glpsol --lp FILE reproduces the objective)\n",
 	run,
 };
+
+enum plan_mode { MODE_PLAN, MODE_FLEET, MODE_COMMITMENTS };
 
 struct plan_args {
 	const char *offerings, *demand;
 	struct plan_opts po;
+	enum plan_mode mode;
+	long horizon;		/* 0 = the demand as it is */
 };
 
 static int parse_args(struct plan_args *a, int argc, char **argv, struct err *e)
@@ -38,6 +52,9 @@ static int parse_args(struct plan_args *a, int argc, char **argv, struct err *e)
 		{ "demand", required_argument, NULL, 'd' },
 		{ "time-limit", required_argument, NULL, 't' },
 		{ "relax", no_argument, NULL, 'r' },
+		{ "duals", no_argument, NULL, 'u' },
+		{ "write-lp", required_argument, NULL, 'w' },
+		{ "horizon", required_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char *end;
@@ -45,11 +62,34 @@ static int parse_args(struct plan_args *a, int argc, char **argv, struct err *e)
 
 	optind = 1;
 	opterr = 0;
+	if (argc > 1 && strcmp(argv[1], "fleet") == 0) {
+		a->mode = MODE_FLEET;
+		a->horizon = 168;
+		a->po.no_reserve = 1;
+		argc--;
+		argv++;
+	} else if (argc > 1 && strcmp(argv[1], "commitments") == 0) {
+		a->mode = MODE_COMMITMENTS;
+		a->horizon = 8760;
+		argc--;
+		argv++;
+	}
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o': a->offerings = optarg; break;
 		case 'd': a->demand = optarg; break;
 		case 'r': a->po.relax = 1; break;
+		case 'u': a->po.duals = 1; break;
+		case 'w': a->po.write_lp = optarg; break;
+		case 'h':
+			errno = 0;
+			a->horizon = strtol(optarg, &end, 10);
+			if (*end || end == optarg || errno || a->horizon < 1 || a->horizon > 3 * 8784 ||
+			    a->mode == MODE_PLAN)
+				return cmd_usage_error(&cmd_plan, e, "--horizon is \"%s\": hours in "
+						       "1..26352, for plan fleet or plan commitments",
+						       optarg);
+			break;
 		case 't':
 			errno = 0;
 			a->po.time_limit = strtod(optarg, &end);
@@ -80,6 +120,184 @@ static int print_plan(const struct cmd_ctx *ctx, const struct plan_result *r, st
 	return reports_plan_md(stdout, &r->rp, e);
 }
 
+static int dcmp_desc(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/*
+ * Fits demand to the mode: fleet plans the first --horizon hours; commitments repeats the
+ * demand to --horizon hours and turns each GPU model's hours into its load-duration curve
+ * (sorted, highest first). With prices flat over the horizon only the distribution of demand
+ * matters, so the curve's levels give the same optimum as the hourly model; beyond 300
+ * distinct levels a model's curve is rounded up to 300 steps (never under-covers).
+ */
+static int shape_demand(struct plan_demand *d, const struct plan_args *a, struct err *e)
+{
+	size_t H, m, t, L = 300;
+	double *g;
+
+	if (a->mode == MODE_PLAN || a->horizon <= 0)
+		return 0;
+	H = (size_t)a->horizon;
+	if (a->mode == MODE_FLEET) {
+		if (H >= d->nhours)
+			return 0;
+		for (m = 0; m < d->nmodels; m++)
+			memmove(d->gpus + m * H, d->gpus + m * d->nhours, H * sizeof(double));
+		d->nhours = H;
+		return 0;
+	}
+	if ((g = calloc(d->nmodels * H + 1, sizeof(double))) == NULL)
+		return err_nomem(e);
+	for (m = 0; m < d->nmodels; m++) {
+		double *v = g + m * H;
+		size_t distinct = 1, per = (H + L - 1) / L;
+
+		for (t = 0; t < H; t++) {
+			double x = d->gpus[m * d->nhours + t % d->nhours];
+
+			v[t] = isnan(x) || x < 0 ? 0 : x;
+		}
+		qsort(v, H, sizeof(double), dcmp_desc);
+		for (t = 1; t < H; t++)
+			distinct += v[t] != v[t - 1];
+		if (distinct > L)
+			for (t = 0; t < H; t++)
+				v[t] = v[t - t % per];	/* the step's highest value */
+	}
+	free(d->gpus);
+	d->gpus = g;
+	d->nhours = H;
+	return 0;
+}
+
+/* Per offering and term: count, break-even and expected utilization, yearly saving. */
+static int print_commitments(const struct cmd_ctx *ctx, const struct plan_result *r,
+			     const struct plan_demand *d, struct err *e)
+{
+	size_t o, m, t, H = d->nhours;
+	double *stack = NULL;
+	jw *w = NULL;
+	int k, rc = 0;
+
+	if ((stack = calloc(d->nmodels + 1, sizeof(double))) == NULL ||
+	    (ctx->json && (w = jw_new(0)) == NULL))
+		return err_nomem(e);
+	if (w) {
+		jw_obj(w);
+		jw_kint(w, "horizon_hours", (int64_t)H);
+		jw_knum(w, "total_cost", r->rp.total_cost);
+		jw_knum(w, "gap", r->rp.gap);
+		jw_key(w, "commitments");
+		jw_arr(w);
+	} else {
+		printf("# Commitments for %zu hours (load-duration curve)\n\n", H);
+		printf("| offering | term | count | break-even utilization | expected utilization "
+		       "| yearly saving (USD) |\n|---|---|---:|---:|---:|---:|\n");
+	}
+	for (o = 0; o < r->noffers; o++) {
+		const struct offering *x = &r->offers[o];
+
+		for (m = 0; m < d->nmodels; m++)
+			if (strcmp(d->models[m], x->gpu_model) == 0)
+				break;
+		for (k = 0; k < SOLVER_TERMS; k++) {
+			int n = r->rp.reserved[o * SOLVER_TERMS + (size_t)k];
+			double price = k ? x->reserved_3y : x->reserved_1y, lo, hi, used = 0, odg = INFINITY;
+			double be, util, saving;
+			size_t i;
+
+			if (n <= 0 || m == d->nmodels)
+				continue;
+			/* this block of reserved GPUs sits above the blocks listed before it */
+			lo = stack[m];
+			hi = lo + (double)n * x->gpus;
+			stack[m] = hi;
+			for (t = 0; t < H; t++) {
+				double v = d->gpus[m * H + t] - lo;
+
+				used += v <= 0 ? 0 : v > hi - lo ? hi - lo : v;
+			}
+			for (i = 0; i < r->noffers; i++)
+				if (strcmp(r->offers[i].gpu_model, x->gpu_model) == 0 &&
+				    !isnan(r->offers[i].ondemand) &&
+				    r->offers[i].ondemand / r->offers[i].gpus < odg)
+					odg = r->offers[i].ondemand / r->offers[i].gpus;
+			be = isnan(x->ondemand) ? NAN : price / x->ondemand;
+			util = used / ((hi - lo) * (double)H);
+			saving = (used * odg - (double)n * price * (double)H) * 8760.0 / (double)H;
+			if (w) {
+				jw_obj(w);
+				jw_kstr(w, "offering", r->ids[o]);
+				jw_kstr(w, "term", k ? "3y" : "1y");
+				jw_kint(w, "count", n);
+				jw_knum(w, "break_even_utilization", be);
+				jw_knum(w, "expected_utilization", util);
+				jw_knum(w, "yearly_saving", isinf(odg) ? NAN : saving);
+				jw_obj_end(w);
+			} else {
+				printf("| %s | %s | %d | %.1f%% | %.1f%% | %.2f |\n", r->ids[o],
+				       k ? "3y" : "1y", n, 100 * be, 100 * util, saving);
+			}
+		}
+	}
+	if (w) {
+		jw_arr_end(w);
+		jw_obj_end(w);
+		rc = jw_write(w, stdout, e);
+		if (rc == 0)
+			putchar('\n');
+	} else {
+		printf("\nTotal cost of the plan over the horizon: %.2f USD\n", r->rp.total_cost);
+	}
+	jw_free(w);
+	free(stack);
+	return rc;
+}
+
+/* --duals: what one more unit of each quota and one more point of spot share save. */
+static void print_duals(const struct cmd_ctx *ctx, const struct plan_result *r)
+{
+	FILE *f = ctx->json ? stderr : stdout;
+	size_t q;
+
+	if (r->sp == NULL || r->sp->quota_value == NULL)
+		return;
+	fprintf(f, "%s", ctx->json ? "" : "\n## Marginal values\n\n");
+	for (q = 0; q < r->nquotas; q++)
+		fprintf(f, "- +1 quota %s in %s/%s%s%s saves %.2f USD over the horizon\n",
+			r->quotas[q].family ? "vCPU" : "GPU", r->quotas[q].provider,
+			r->quotas[q].region, r->quotas[q].family ? " family " : "",
+			r->quotas[q].family ? r->quotas[q].family : "", r->sp->quota_value[q]);
+	if (!isnan(r->sp->spot_share_value))
+		fprintf(f, "- +1 point of policy.max_spot_share (%g -> %g) saves %.2f USD over the "
+			"horizon\n", r->max_spot_share, r->max_spot_share + 0.01,
+			r->sp->spot_share_value);
+}
+
+static int output(const struct cmd_ctx *ctx, const struct plan_args *a,
+		  const struct plan_result *r, const struct plan_demand *d, struct err *e)
+{
+	int rc;
+
+	if (a->mode == MODE_COMMITMENTS) {
+		if (r->sp->status != SOLVER_OPTIMAL)
+			fprintf(stderr, "capplan plan: time limit reached: gap %.6f\n", r->sp->gap);
+		rc = print_commitments(ctx, r, d, e);
+	} else {
+		rc = print_plan(ctx, r, e);
+	}
+	if (rc == 0 && a->po.duals)
+		print_duals(ctx, r);
+	if (r->sp->approx_units)
+		fprintf(stderr, "capplan plan: spot interruption rates were rounded down to 1/1000 "
+			"GPU (the plan still covers demand)\n");
+	return rc;
+}
+
 static int from_files(struct cmd_ctx *ctx, struct plan_args *a, struct config *cfg,
 		      struct err *e)
 {
@@ -93,11 +311,12 @@ static int from_files(struct cmd_ctx *ctx, struct plan_args *a, struct config *c
 	memset(&d, 0, sizeof(d));
 	if ((rc = load_offerings_csv(a->offerings, &offers, &noffers, e)) < 0 ||
 	    (rc = load_usage_csv(a->demand, &rows, &nrows, e)) < 0 ||
-	    (rc = plan_demand_from_rows(&d, rows, nrows, e)) < 0)
+	    (rc = plan_demand_from_rows(&d, rows, nrows, e)) < 0 ||
+	    (rc = shape_demand(&d, a, e)) < 0)
 		goto out;
 	if ((rc = plan_run(&r, offers, noffers, &d, cfg, &a->po, e)) < 0)
 		goto out;
-	rc = print_plan(ctx, r, e);
+	rc = output(ctx, a, r, &d, e);
 out:
 	plan_result_free(r);
 	plan_demand_release(&d);
@@ -181,6 +400,7 @@ static int from_store(struct cmd_ctx *ctx, struct plan_args *a, struct config *c
 	memset(&d, 0, sizeof(d));
 	if ((rc = planner_store(ctx, cfg, &st, e)) < 0 ||
 	    (rc = demand_from_forecast(st, cfg, &d, &run_id, &quantile, e)) < 0 ||
+	    (rc = shape_demand(&d, a, e)) < 0 ||
 	    (rc = store_offerings_list(st, NULL, NULL, &so, &noffers, e)) < 0)
 		goto out;
 	if (noffers == 0) {
@@ -206,7 +426,7 @@ static int from_store(struct cmd_ctx *ctx, struct plan_args *a, struct config *c
 		 "\"relax\":%s}", share, quantile, a->po.relax ? "true" : "false");
 	if ((rc = store_begin(st, e)) < 0)
 		goto out;
-	if ((rc = store_plan_put(st, "plan", d.start, d.nhours, r->rp.total_cost, inputs, policy,
+	if ((rc = store_plan_put(st, a->mode == MODE_FLEET ? "fleet" : a->mode == MODE_COMMITMENTS ? "commitments" : "plan", d.start, d.nhours, r->rp.total_cost, inputs, policy,
 				 "{}", &plan_id, e)) < 0)
 		goto out;
 	snprintf(idbuf, sizeof(idbuf), "%lld", (long long)plan_id);
@@ -239,7 +459,7 @@ static int from_store(struct cmd_ctx *ctx, struct plan_args *a, struct config *c
 	if ((rc = store_commit(st, e)) < 0)
 		goto out;
 	cmd_debug(ctx, "plan %lld stored in %s\n", (long long)plan_id, store_path(st));
-	rc = print_plan(ctx, r, e);
+	rc = output(ctx, a, r, &d, e);
 out:
 	if (rc < 0 && st)
 		store_rollback(st);

@@ -1,6 +1,9 @@
 /* The plan pipeline: offerings and demand to solver options, the solver, the report view. */
 #include "planner/plan.h"
+#include "planner/load.h"
+#include "util/tm.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,6 +82,11 @@ void plan_result_free(struct plan_result *r)
 	free(r->offers);
 	free(r->ids);
 	free(r->roffers);
+	free(r->quotas);
+	free(r->qtext);
+	free(r->fold_reserved);
+	free(r->fold_spot);
+	free(r->fold_od);
 	free(r);
 }
 
@@ -112,6 +120,210 @@ double plan_ondemand_only_cost(const struct offering *offers, size_t noffers,
 	return total;
 }
 
+/* Is v allowed by the list policy at key (a sequence or one scalar)? Absent = everything. */
+static int allowed(const struct config *cfg, const char *key, const char *v)
+{
+	const struct config_node *n = config_get(cfg, key);
+	size_t i;
+
+	if (n == NULL)
+		return 1;
+	if (config_node_str(n))
+		return strcmp(config_node_str(n), v) == 0;
+	for (i = 0; i < config_node_count(n); i++) {
+		const char *s = config_node_str(config_node_at(n, i));
+
+		if (s && strcmp(s, v) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static int bad_item(const struct config *cfg, const struct config_node *n, const char *list,
+		    size_t i, const char *what, struct err *e)
+{
+	return err_set(e, ERR_INPUT, "%s:%zu: \"%s\" item %zu: %s", config_path(cfg),
+		       config_node_line(n), list, i + 1, what);
+}
+
+/* quotas: [{provider, region, gpus}] and [{provider, region, family, kind, vcpus}]. */
+static int read_quotas(struct plan_result *r, const struct config *cfg, struct err *e)
+{
+	const struct config_node *n = config_get(cfg, "quotas"), *it;
+	size_t i, nq, len = 0;
+	int rc;
+
+	if (n == NULL)
+		return 0;
+	if (!config_node_is_seq(n))
+		return err_set(e, ERR_INPUT, "%s:%zu: \"quotas\" is not a list", config_path(cfg),
+			       config_node_line(n));
+	nq = config_node_count(n);
+	if ((r->quotas = calloc(nq + 1, sizeof(*r->quotas))) == NULL ||
+	    (r->qtext = calloc(nq + 1, 3 * 64)) == NULL)
+		return err_nomem(e);
+	for (i = 0; i < nq; i++) {
+		struct solver_quota *q = &r->quotas[i];
+		const char *prov, *reg, *fam, *kind;
+		char *t = r->qtext + len;
+		double g, v;
+
+		it = config_node_at(n, i);
+		prov = config_node_str(config_node_get(it, "provider"));
+		reg = config_node_str(config_node_get(it, "region"));
+		fam = config_node_str(config_node_get(it, "family"));
+		kind = config_node_str(config_node_get(it, "kind"));
+		if (!config_node_is_map(it) || !prov || !reg)
+			return bad_item(cfg, it, "quotas", i, "needs provider and region", e);
+		if ((rc = config_node_double(cfg, it, "gpus", NAN, &g, e)) < 0 ||
+		    (rc = config_node_double(cfg, it, "vcpus", NAN, &v, e)) < 0)
+			return rc;
+		snprintf(t, 64, "%s", prov);
+		snprintf(t + 64, 64, "%s", reg);
+		q->provider = t;
+		q->region = t + 64;
+		len += 3 * 64;
+		if (fam) {
+			size_t k;
+
+			snprintf(t + 128, 64, "%s", fam);
+			for (k = 0; t[128 + k]; k++)
+				t[128 + k] = (char)toupper((unsigned char)t[128 + k]);
+			q->family = t + 128;
+			if (isnan(v) || v < 0)
+				return bad_item(cfg, it, "quotas", i, "a family quota needs \"vcpus\" >= 0",
+						e);
+			q->limit = v;
+		} else {
+			if (isnan(g) || g < 0)
+				return bad_item(cfg, it, "quotas", i, "needs \"gpus\" >= 0 (or family and "
+						"vcpus)", e);
+			q->limit = g;
+		}
+		if (kind == NULL || strcmp(kind, "any") == 0)
+			q->kind = SOLVER_QUOTA_ANY;
+		else if (strcmp(kind, "ondemand") == 0)
+			q->kind = SOLVER_QUOTA_ONDEMAND;
+		else if (strcmp(kind, "spot") == 0)
+			q->kind = SOLVER_QUOTA_SPOT;
+		else
+			return bad_item(cfg, it, "quotas", i, "\"kind\" is not ondemand or spot", e);
+	}
+	r->nquotas = nq;
+	return 0;
+}
+
+static int read_policy(struct solver_problem *p, double *dflt_rate, const struct config *cfg,
+		       struct err *e)
+{
+	int rc;
+
+	if ((rc = config_double(cfg, "policy.max_spot_share", 0.4, &p->max_spot_share, e)) < 0 ||
+	    (rc = config_double(cfg, "policy.max_spot_pool_share", NAN, &p->max_spot_pool_share,
+				e)) < 0 ||
+	    (rc = config_double(cfg, "policy.min_ondemand_share", 0, &p->min_ondemand_share, e)) < 0
+	    || (rc = config_double(cfg, "policy.budget", NAN, &p->budget, e)) < 0 ||
+	    (rc = config_double(cfg, "policy.default_spot_interruption_rate", NAN, dflt_rate, e)) < 0)
+		return rc;
+	if (p->max_spot_share < 0 || p->max_spot_share > 1)
+		return err_set(e, ERR_INPUT, "%s: \"policy.max_spot_share\" is %g, not in 0..1",
+			       config_path(cfg), p->max_spot_share);
+	if (!isnan(p->max_spot_pool_share) && (p->max_spot_pool_share < 0 ||
+					       p->max_spot_pool_share > 1))
+		return err_set(e, ERR_INPUT, "%s: \"policy.max_spot_pool_share\" is %g, not in 0..1",
+			       config_path(cfg), p->max_spot_pool_share);
+	if (p->min_ondemand_share < 0 || p->min_ondemand_share > 1)
+		return err_set(e, ERR_INPUT, "%s: \"policy.min_ondemand_share\" is %g, not in 0..1",
+			       config_path(cfg), p->min_ondemand_share);
+	if (!isnan(*dflt_rate) && (*dflt_rate < 0 || *dflt_rate >= 1))
+		return err_set(e, ERR_INPUT, "%s: \"policy.default_spot_interruption_rate\" is %g, "
+			       "not in [0, 1)", config_path(cfg), *dflt_rate);
+	if (!isnan(p->budget) && p->budget < 0)
+		return err_set(e, ERR_INPUT, "%s: \"policy.budget\" is negative", config_path(cfg));
+	return 0;
+}
+
+/* The factor at which offerings of model serve class cls: 1 itself, substitutions, else 0. */
+static int serve_factor(const struct config *cfg, const char *model, const char *cls,
+			double *f, struct err *e)
+{
+	const struct config_node *n = config_get(cfg, "substitutions");
+	size_t i;
+	int rc;
+
+	*f = strcmp(model, cls) == 0 ? 1 : 0;
+	if (*f > 0 || n == NULL)
+		return 0;
+	for (i = 0; i < config_node_count(n); i++) {
+		const struct config_node *it = config_node_at(n, i);
+		const char *c = config_node_str(config_node_get(it, "class"));
+		const char *m = config_node_str(config_node_get(it, "model"));
+		char cc[32], mm[32];
+
+		if (!c || !m)
+			return bad_item(cfg, it, "substitutions", i, "needs class, model and factor", e);
+		load_gpu_name(c, cc, sizeof(cc));
+		load_gpu_name(m, mm, sizeof(mm));
+		if (strcmp(cc, cls) || strcmp(mm, model))
+			continue;
+		if ((rc = config_node_double(cfg, it, "factor", 1, f, e)) < 0)
+			return rc;
+		if (!(*f > 0))
+			return bad_item(cfg, it, "substitutions", i, "\"factor\" must be > 0", e);
+		return 0;
+	}
+	return 0;
+}
+
+/* commitments: [{offering, count, expires}] already owned: sunk cost, cover until expiry. */
+static int read_owned(struct solver_option *opt, size_t n, const struct plan_demand *d,
+		      const struct config *cfg, struct err *e)
+{
+	const struct config_node *c = config_get(cfg, "commitments");
+	size_t i, o;
+	int rc;
+
+	if (c == NULL)
+		return 0;
+	if (!config_node_is_seq(c))
+		return err_set(e, ERR_INPUT, "%s:%zu: \"commitments\" is not a list", config_path(cfg),
+			       config_node_line(c));
+	for (i = 0; i < config_node_count(c); i++) {
+		const struct config_node *it = config_node_at(c, i);
+		const char *id = config_node_str(config_node_get(it, "offering"));
+		const char *exp = config_node_str(config_node_get(it, "expires"));
+		double count;
+		int64_t until = 0;
+		size_t hours = 0;
+
+		if (id == NULL)
+			return bad_item(cfg, it, "commitments", i, "needs \"offering\"", e);
+		if ((rc = config_node_double(cfg, it, "count", 1, &count, e)) < 0)
+			return rc;
+		if (!(count >= 0) || count != floor(count))
+			return bad_item(cfg, it, "commitments", i, "\"count\" is not a whole number", e);
+		if (exp) {
+			if (tm_parse(exp, &until) < 0)
+				return bad_item(cfg, it, "commitments", i, "\"expires\" is not an ISO 8601 "
+						"time", e);
+			if (until <= d->start)
+				continue;	/* expired before the horizon */
+			hours = (size_t)((until - d->start + 3599) / 3600);
+			if (hours >= d->nhours)
+				hours = 0;
+		}
+		/* the commitment serves its own GPU model (the first option of the offering) */
+		for (o = 0; o < n; o++)
+			if (strcmp(opt[o].label, id) == 0 && (opt[o].factor == 1))
+				break;
+		if (o == n)
+			continue;	/* an offering of a GPU model not planned here */
+		opt[o].owned += (int)count;
+		opt[o].owned_hours = hours;
+	}
+	return 0;
+}
+
 int plan_run(struct plan_result **out, const struct offering *offers, size_t noffers,
 	     const struct plan_demand *d, const struct config *cfg, const struct plan_opts *o,
 	     struct err *e)
@@ -119,48 +331,69 @@ int plan_run(struct plan_result **out, const struct offering *offers, size_t nof
 	struct plan_result *r = NULL;
 	struct solver_option *opt = NULL;
 	struct solver_problem p = SOLVER_PROBLEM_INIT;
-	double *demand = NULL;
-	size_t i, m, t, n = 0;
+	double *demand = NULL, rate;
+	size_t *oi = NULL, i, m, t, n = 0, nr = 0, nopt_max = 0;
+	char (*fam)[8] = NULL;
 	int rc = 0;
 
 	*out = NULL;
+	nopt_max = (noffers + 1) * (d->nmodels + 1);
 	if ((r = calloc(1, sizeof(*r))) == NULL || (r->offers = calloc(noffers + 1,
 	    sizeof(*r->offers))) == NULL || (r->ids = calloc(noffers + 1, sizeof(*r->ids))) == NULL ||
 	    (r->roffers = calloc(noffers + 1, sizeof(*r->roffers))) == NULL ||
-	    (opt = calloc(noffers + 1, sizeof(*opt))) == NULL ||
+	    (opt = calloc(nopt_max, sizeof(*opt))) == NULL ||
+	    (oi = calloc(nopt_max, sizeof(*oi))) == NULL ||
+	    (fam = calloc(noffers + 1, sizeof(*fam))) == NULL ||
 	    (demand = calloc(d->nmodels * d->nhours + 1, sizeof(*demand))) == NULL) {
 		rc = err_nomem(e);
 		goto out;
 	}
-	if ((rc = config_double(cfg, "policy.max_spot_share", 0.4, &p.max_spot_share, e)) < 0)
+	if ((rc = read_policy(&p, &rate, cfg, e)) < 0 || (rc = read_quotas(r, cfg, e)) < 0)
 		goto out;
-	if (p.max_spot_share < 0 || p.max_spot_share > 1) {
-		rc = err_set(e, ERR_INPUT, "%s: \"policy.max_spot_share\" is %g, not in 0..1",
-			     config_path(cfg), p.max_spot_share);
-		goto out;
-	}
-	/* only offerings of a GPU model in demand take part */
+	r->max_spot_share = p.max_spot_share;
+	/* offerings allowed and serving a GPU model in demand (itself or by substitution) */
 	for (i = 0; i < noffers; i++) {
-		for (m = 0; m < d->nmodels; m++)
-			if (strcmp(offers[i].gpu_model, d->models[m]) == 0)
-				break;
-		if (m == d->nmodels)
+		int used = 0;
+
+		if (!allowed(cfg, "policy.allowed_providers", offers[i].provider) ||
+		    !allowed(cfg, "policy.allowed_regions", offers[i].region))
 			continue;
-		r->offers[n] = offers[i];
-		providers_offering_id(&offers[i], r->ids[n], sizeof(r->ids[n]));
-		opt[n].label = r->ids[n];
-		opt[n].provider = r->offers[n].provider;
-		opt[n].region = r->offers[n].region;
-		opt[n].cls = m;
-		opt[n].gpus = offers[i].gpus;
-		opt[n].vcpus = offers[i].vcpus;
-		opt[n].ondemand = offers[i].ondemand;
-		opt[n].spot = offers[i].spot;
-		opt[n].reserved[SOLVER_TERM_1Y] = offers[i].reserved_1y;
-		opt[n].reserved[SOLVER_TERM_3Y] = offers[i].reserved_3y;
-		opt[n].spot_interruption = offers[i].spot_interruption;
-		n++;
+		for (m = 0; m < d->nmodels; m++) {
+			double f;
+			struct solver_option *x = &opt[n];
+
+			if ((rc = serve_factor(cfg, offers[i].gpu_model, d->models[m], &f, e)) < 0)
+				goto out;
+			if (f <= 0)
+				continue;
+			if (!used) {
+				r->offers[nr] = offers[i];
+				providers_offering_id(&offers[i], r->ids[nr], sizeof(r->ids[nr]));
+				if (strcmp(offers[i].provider, "aws") == 0)
+					fam[nr][0] = (char)toupper((unsigned char)offers[i].instance_type[0]);
+				nr++;
+				used = 1;
+			}
+			oi[n] = nr - 1;
+			x->label = r->ids[nr - 1];
+			x->provider = r->offers[nr - 1].provider;
+			x->region = r->offers[nr - 1].region;
+			x->family = fam[nr - 1][0] ? fam[nr - 1] : NULL;
+			x->cls = m;
+			x->factor = f;
+			x->gpus = offers[i].gpus;
+			x->vcpus = offers[i].vcpus;
+			x->ondemand = offers[i].ondemand;
+			x->spot = offers[i].spot;
+			x->reserved[SOLVER_TERM_1Y] = offers[i].reserved_1y;
+			x->reserved[SOLVER_TERM_3Y] = offers[i].reserved_3y;
+			x->spot_interruption = isnan(offers[i].spot_interruption) ? rate :
+					       offers[i].spot_interruption;
+			n++;
+		}
 	}
+	if ((rc = read_owned(opt, n, d, cfg, e)) < 0)
+		goto out;
 	for (m = 0; m < d->nmodels; m++) {
 		int has = 0, need = 0;
 
@@ -174,11 +407,16 @@ int plan_run(struct plan_result **out, const struct offering *offers, size_t nof
 		}
 		if (need && !has) {
 			rc = err_set(e, ERR_INPUT, "GPU model \"%s\" has demand but no offering in the "
-				     "catalog", d->models[m]);
+				     "catalog%s", d->models[m], config_get(cfg, "policy.allowed_providers")
+				     || config_get(cfg, "policy.allowed_regions") ? " that "
+				     "policy.allowed_providers and allowed_regions allow" : "");
+			if (config_get(cfg, "policy.allowed_providers") ||
+			    config_get(cfg, "policy.allowed_regions"))
+				rc = ERR_INFEASIBLE, e->code = ERR_INFEASIBLE;
 			goto out;
 		}
 	}
-	r->noffers = n;
+	r->noffers = nr;
 	p.noptions = n;
 	p.options = opt;
 	p.nclasses = d->nmodels;
@@ -187,9 +425,15 @@ int plan_run(struct plan_result **out, const struct offering *offers, size_t nof
 	p.demand = demand;
 	p.time_limit = o->time_limit;
 	p.relax = o->relax;
+	p.no_reserve = o->no_reserve;
+	p.duals = o->duals;
+	p.nquotas = r->nquotas;
+	p.quotas = r->quotas;
+	if (o->write_lp && (rc = solver_write_lp(&p, o->write_lp, e)) < 0)
+		goto out;
 	if ((rc = solver_solve(&r->sp, &p, e)) < 0)
 		goto out;
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < nr; i++) {
 		struct reports_offer *ro = &r->roffers[i];
 
 		ro->id = r->ids[i];
@@ -203,13 +447,34 @@ int plan_run(struct plan_result **out, const struct offering *offers, size_t nof
 		ro->reserved[0] = r->offers[i].reserved_1y;
 		ro->reserved[1] = r->offers[i].reserved_3y;
 	}
-	r->rp.start = d->start;
-	r->rp.nhours = d->nhours;
-	r->rp.noffers = n;
-	r->rp.offers = r->roffers;
 	r->rp.reserved = r->sp->reserved;
 	r->rp.spot = r->sp->spot;
 	r->rp.ondemand = r->sp->ondemand;
+	if (n != nr) {
+		/* an offering served several classes: the report counts its instances once each */
+		if ((r->fold_reserved = calloc(nr * SOLVER_TERMS + 1, sizeof(int))) == NULL ||
+		    (r->fold_spot = calloc(nr * d->nhours + 1, sizeof(double))) == NULL ||
+		    (r->fold_od = calloc(nr * d->nhours + 1, sizeof(double))) == NULL) {
+			rc = err_nomem(e);
+			goto out;
+		}
+		for (i = 0; i < n; i++) {
+			for (m = 0; m < SOLVER_TERMS; m++)
+				r->fold_reserved[oi[i] * SOLVER_TERMS + m] +=
+					r->sp->reserved[i * SOLVER_TERMS + m];
+			for (t = 0; t < d->nhours; t++) {
+				r->fold_spot[oi[i] * d->nhours + t] += r->sp->spot[i * d->nhours + t];
+				r->fold_od[oi[i] * d->nhours + t] += r->sp->ondemand[i * d->nhours + t];
+			}
+		}
+		r->rp.reserved = r->fold_reserved;
+		r->rp.spot = r->fold_spot;
+		r->rp.ondemand = r->fold_od;
+	}
+	r->rp.start = d->start;
+	r->rp.nhours = d->nhours;
+	r->rp.noffers = nr;
+	r->rp.offers = r->roffers;
 	r->rp.total_cost = r->sp->total_cost;
 	r->rp.cost_reserved = r->sp->cost_reserved;
 	r->rp.cost_spot = r->sp->cost_spot;
@@ -222,6 +487,8 @@ int plan_run(struct plan_result **out, const struct offering *offers, size_t nof
 out:
 	plan_result_free(r);
 	free(opt);
+	free(oi);
+	free(fam);
 	free(demand);
 	return rc;
 }

@@ -31,8 +31,11 @@ int plan_demand_from_rows(struct plan_demand *out, const struct store_usage_row 
 struct plan_opts {
 	double time_limit;	/* seconds, default 60 */
 	int relax;		/* fractional hourly counts */
+	int no_reserve;		/* fleet: no new reserved capacity (owned commitments still count) */
+	int duals;		/* marginal values of quotas and spot share (plan_result.sp) */
+	const char *write_lp;	/* also write the model in CPLEX LP format here; NULL = no */
 };
-#define PLAN_OPTS_INIT { 60.0, 0 }
+#define PLAN_OPTS_INIT { 60.0, 0, 0, 0, NULL }
 
 struct plan_result {
 	struct solver_plan *sp;
@@ -41,11 +44,23 @@ struct plan_result {
 	char (*ids)[160];		/* their ids */
 	struct reports_offer *roffers;
 	struct reports_plan rp;		/* the report view; points into this result */
+	/* The policy the plan was made under (from the config), for explanations. */
+	size_t nquotas;
+	struct solver_quota *quotas;	/* strings point into qtext */
+	char *qtext;
+	double max_spot_share;
+	/* Per offering counts when substitution made one offering serve several classes. */
+	int *fold_reserved;
+	double *fold_spot, *fold_od;
 };
 void plan_result_free(struct plan_result *r);
 
 /*
- * Plans demand d over the offerings, under the policy in cfg (policy.max_spot_share, ...).
+ * Plans demand d over the offerings, under the policy in cfg: policy.max_spot_share,
+ * max_spot_pool_share, min_ondemand_share, default_spot_interruption_rate, budget,
+ * allowed_providers, allowed_regions; quotas; commitments (owned, sunk cost: a list of
+ * {offering, count, expires}); substitutions (a list of {class, model, factor}: an offering of
+ * GPU model `model` may serve demand of `class`, each GPU counting as factor).
  * ERR_INFEASIBLE when no plan meets the constraints, ERR_INPUT when a GPU model has demand
  * but no offering.
  */

@@ -71,7 +71,14 @@ int plan_from_json(struct plan_result **out, const char *json, const char *name,
 		}
 		snprintf(of->gpu_model, sizeof(of->gpu_model), "%s", gm);
 		snprintf(r->ids[i], sizeof(r->ids[i]), "%s", id);
-		of->gpus = (int)num(get(o, "gpus_per_instance"));
+		of->gpus = 0;
+		if (num(get(o, "gpus_per_instance")) >= 1 && num(get(o, "gpus_per_instance")) <= 64)
+			of->gpus = (int)num(get(o, "gpus_per_instance"));
+		if (of->gpus == 0) {
+			rc = err_set(e, ERR_INPUT, "%s: offerings[%zu] \"gpus_per_instance\" is not a "
+				     "whole number in 1..64", name, i);
+			goto out;
+		}
 		of->ondemand = num(get(o, "ondemand_hourly"));
 		of->spot = num(get(o, "spot_hourly"));
 		of->reserved_1y = num(get(o, "reserved_1y_hourly"));
@@ -97,7 +104,7 @@ int plan_from_json(struct plan_result **out, const char *json, const char *name,
 		for (i = 0; id && i < n; i++)
 			if (strcmp(r->ids[i], id) == 0)
 				break;
-		if (id == NULL || i == n || term == NULL || !(c >= 0) ||
+		if (id == NULL || i == n || term == NULL || !(c >= 0 && c <= 1e6) ||
 		    (strcmp(term, "1y") && strcmp(term, "3y"))) {
 			rc = err_set(e, ERR_INPUT, "%s: reserved[%zu] names no offering of the plan or "
 				     "has a bad term or count", name, k);
@@ -140,7 +147,7 @@ int plan_from_json(struct plan_result **out, const char *json, const char *name,
 				for (i = 0; i < n; i++)
 					if (strcmp(r->ids[i], id) == 0)
 						break;
-				if (i == n || !(c >= 0)) {
+				if (i == n || !(c >= 0 && c <= 1e6)) {
 					rc = err_set(e, ERR_INPUT, "%s: hours[%zu] names \"%s\", which is not "
 						     "an offering of the plan, or a bad count", name, t, id);
 					goto out;

@@ -71,8 +71,8 @@ static const struct gpu_alias {
 	const char *key;	/* normalized substring */
 	const char *canon;
 } gpu_aliases[] = {
-	{ "H100NVL", "H100-94GB" },
-	{ "H10094GB", "H100-94GB" },
+	{ "H100NVL", "H100-NVL-94GB" },
+	{ "H10094GB", "H100-NVL-94GB" },
 	{ "H100MEGA", "H100-80GB" },
 	{ "H100", "H100-80GB" },
 	{ "H200", "H200" },

@@ -1,14 +1,21 @@
-/* Placeholder until the solver lands: refuses clearly rather than planning badly. */
-#include "solver/solver.h"
+/*
+ * The solver's entry point and the GLPK model (the only file that includes <glpk.h>).
+ *
+ * solver_solve picks the path: problems whose GPU models share no constraint go to the
+ * structured exact solver (dp.c); quotas and the per-pool spot cap on whole instances couple
+ * offerings within an hour, so those are solved here as one MILP in which hours with the same
+ * demand and owned capacity are merged (given the reserved counts they have the same optimal
+ * answer, so merging is exact), within the time limit and with a proven gap.
+ */
+#include "solver/internal.h"
 
+#include <float.h>
+#include <glpk.h>
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
-
-int solver_solve(struct solver_plan **out, const struct solver_problem *p, struct err *e)
-{
-	(void)p;
-	*out = NULL;
-	return err_set(e, ERR_RUNTIME, "the solver is not built yet");
-}
+#include <string.h>
+#include <time.h>
 
 void solver_plan_free(struct solver_plan *plan)
 {
@@ -17,5 +24,743 @@ void solver_plan_free(struct solver_plan *plan)
 	free(plan->reserved);
 	free(plan->spot);
 	free(plan->ondemand);
+	free(plan->quota_value);
 	free(plan);
+}
+
+static int plan_new(struct solver_plan **out, const struct solver_problem *p, struct err *e)
+{
+	struct solver_plan *s;
+	size_t n = p->noptions * p->nhours + 1;
+
+	*out = NULL;
+	if ((s = calloc(1, sizeof(*s))) == NULL ||
+	    (s->reserved = calloc(p->noptions * SOLVER_TERMS + 1, sizeof(int))) == NULL ||
+	    (s->spot = calloc(n, sizeof(double))) == NULL ||
+	    (s->ondemand = calloc(n, sizeof(double))) == NULL ||
+	    (s->quota_value = calloc(p->nquotas + 1, sizeof(double))) == NULL) {
+		solver_plan_free(s);
+		return err_nomem(e);
+	}
+	s->noptions = p->noptions;
+	s->nhours = p->nhours;
+	s->spot_share_value = NAN;
+	*out = s;
+	return 0;
+}
+
+double solver_plan_cost(const struct solver_problem *p, const struct solver_plan *s)
+{
+	double r = 0, sp = 0, od = 0;
+	size_t o, t;
+	int k;
+
+	for (o = 0; o < p->noptions; o++) {
+		const struct solver_option *x = &p->options[o];
+
+		for (k = 0; k < SOLVER_TERMS; k++)
+			if (s->reserved[o * SOLVER_TERMS + k] > 0)
+				r += s->reserved[o * SOLVER_TERMS + k] * x->reserved[k] *
+				     (double)p->nhours;
+		for (t = 0; t < p->nhours; t++) {
+			if (s->spot[o * p->nhours + t] > 0)
+				sp += s->spot[o * p->nhours + t] * x->spot;
+			if (s->ondemand[o * p->nhours + t] > 0)
+				od += s->ondemand[o * p->nhours + t] * x->ondemand;
+		}
+	}
+	((struct solver_plan *)s)->cost_reserved = r;
+	((struct solver_plan *)s)->cost_spot = sp;
+	((struct solver_plan *)s)->cost_ondemand = od;
+	return r + sp + od;
+}
+
+static int check_problem(const struct solver_problem *p, struct err *e)
+{
+	size_t o, q;
+
+	if (p->nclasses == 0 || p->nhours == 0)
+		return err_set(e, ERR_INPUT, "nothing to plan: no demand");
+	if (!(p->max_spot_share >= 0 && p->max_spot_share <= 1))
+		return err_set(e, ERR_INPUT, "max_spot_share %g is not in 0..1", p->max_spot_share);
+	if (!(p->min_ondemand_share >= 0 && p->min_ondemand_share <= 1))
+		return err_set(e, ERR_INPUT, "min_ondemand_share %g is not in 0..1",
+			       p->min_ondemand_share);
+	for (o = 0; o < p->noptions; o++) {
+		const struct solver_option *x = &p->options[o];
+
+		if (x->cls >= p->nclasses || !(x->gpus > 0))
+			return err_set(e, ERR_INPUT, "option \"%s\": bad class or GPU count",
+				       x->label ? x->label : "?");
+		if (!isnan(x->spot_interruption) && !(x->spot_interruption >= 0 &&
+						      x->spot_interruption < 1))
+			return err_set(e, ERR_INPUT, "option \"%s\": interruption rate %g is not in "
+				       "0..1", x->label, x->spot_interruption);
+	}
+	for (q = 0; q < p->nquotas; q++)
+		if (!(p->quotas[q].limit >= 0))
+			return err_set(e, ERR_INPUT, "quota %zu: limit %g is negative", q,
+				       p->quotas[q].limit);
+	return 0;
+}
+
+/* ---- the GLPK model ---- */
+
+struct model {
+	glp_prob *lp;
+	size_t nlevels;
+	size_t *lv_first;	/* [l] a representative hour */
+	size_t *lv_n;		/* [l] hours merged */
+	size_t *hour_lv;	/* [t] */
+	int *colR;		/* [o * TERMS + k], 0 = none */
+	int *colS, *colD;	/* [o * nlevels + l] */
+	int *rowCover, *rowSpot;	/* [c * nlevels + l] */
+	int *rowQuota;		/* [q * nlevels + l] */
+	int *colSlack;		/* elastic: [c * nlevels + l] */
+};
+
+static void model_free(struct model *m)
+{
+	if (m->lp)
+		glp_delete_prob(m->lp);
+	free(m->lv_first);
+	free(m->lv_n);
+	free(m->hour_lv);
+	free(m->colR);
+	free(m->colS);
+	free(m->colD);
+	free(m->rowCover);
+	free(m->rowSpot);
+	free(m->rowQuota);
+	free(m->colSlack);
+	memset(m, 0, sizeof(*m));
+}
+
+static int owned_active(const struct solver_option *x, size_t t)
+{
+	return x->owned > 0 && (x->owned_hours == 0 || t < x->owned_hours);
+}
+
+static const struct solver_problem *cmp_p;
+
+static int hour_cmp(const void *a, const void *b)
+{
+	size_t s = *(const size_t *)a, t = *(const size_t *)b, c, o;
+
+	for (c = 0; c < cmp_p->nclasses; c++) {
+		double x = cmp_p->demand[c * cmp_p->nhours + s];
+		double y = cmp_p->demand[c * cmp_p->nhours + t];
+
+		if (x != y)
+			return x < y ? -1 : 1;
+	}
+	for (o = 0; o < cmp_p->noptions; o++) {
+		int x = owned_active(&cmp_p->options[o], s), y = owned_active(&cmp_p->options[o], t);
+
+		if (x != y)
+			return x - y;
+	}
+	return s < t ? -1 : s > t;
+}
+
+static int same_hour(const struct solver_problem *p, size_t s, size_t t)
+{
+	size_t c, o;
+
+	for (c = 0; c < p->nclasses; c++)
+		if (p->demand[c * p->nhours + s] != p->demand[c * p->nhours + t])
+			return 0;
+	for (o = 0; o < p->noptions; o++)
+		if (owned_active(&p->options[o], s) != owned_active(&p->options[o], t))
+			return 0;
+	return 1;
+}
+
+static double dem(const struct solver_problem *p, size_t c, size_t t)
+{
+	double d = p->demand[c * p->nhours + t];
+
+	return isnan(d) || d < 0 ? 0 : d;
+}
+
+static int quota_match(const struct solver_quota *q, const struct solver_option *x)
+{
+	if (q->provider && *q->provider && (!x->provider || strcmp(q->provider, x->provider)))
+		return 0;
+	if (q->region && *q->region && (!x->region || strcmp(q->region, x->region)))
+		return 0;
+	if (q->family && (!x->family || strcmp(q->family, x->family)))
+		return 0;
+	return 1;
+}
+
+/* Coefficient of one instance in quota q: physical GPUs, or vCPUs for a family quota. */
+static double quota_coef(const struct solver_quota *q, const struct solver_option *x)
+{
+	return q->family ? (double)x->vcpus : x->gpus;
+}
+
+/* Growable sparse matrix triplets (1-based for GLPK). */
+struct trip {
+	int *ia, *ja;
+	double *ar;
+	size_t n, cap;
+};
+
+static int trip_add(struct trip *m, int i, int j, double v)
+{
+	if (m->n + 2 > m->cap) {
+		size_t nc = m->cap ? m->cap * 2 : 4096;
+		int *a = realloc(m->ia, nc * sizeof(int)), *b;
+		double *c;
+
+		if (a == NULL)
+			return -1;
+		m->ia = a;
+		if ((b = realloc(m->ja, nc * sizeof(int))) == NULL)
+			return -1;
+		m->ja = b;
+		if ((c = realloc(m->ar, nc * sizeof(double))) == NULL)
+			return -1;
+		m->ar = c;
+		m->cap = nc;
+	}
+	m->n++;
+	m->ia[m->n] = i;
+	m->ja[m->n] = j;
+	m->ar[m->n] = v;
+	return 0;
+}
+
+/*
+ * Builds the model. merge: hours with the same demand and owned capacity share columns
+ * (weighted by their count); else a column per offering and hour. elastic: each cover row
+ * gets a shortfall column at a prohibitive price (for explaining infeasibility).
+ */
+static int model_build(struct model *m, const struct solver_problem *p, int merge, int elastic,
+		       struct err *e)
+{
+	struct trip tr = { NULL, NULL, NULL, 0, 0 };
+	size_t *ord = NULL, t, l, o, c, q, L;
+	int k, rc = 0, ncol = 0, nrow = 0;
+	double H = (double)p->nhours, bigm = 1;
+	char name[96];
+	int integer = !p->relax;
+
+	memset(m, 0, sizeof(*m));
+	if ((ord = calloc(p->nhours + 1, sizeof(size_t))) == NULL ||
+	    (m->lv_first = calloc(p->nhours + 1, sizeof(size_t))) == NULL ||
+	    (m->lv_n = calloc(p->nhours + 1, sizeof(size_t))) == NULL ||
+	    (m->hour_lv = calloc(p->nhours + 1, sizeof(size_t))) == NULL)
+		goto nomem;
+	for (t = 0; t < p->nhours; t++)
+		ord[t] = t;
+	if (merge) {
+		cmp_p = p;
+		qsort(ord, p->nhours, sizeof(size_t), hour_cmp);
+	}
+	for (t = 0, L = 0; t < p->nhours; t++) {
+		if (!(merge && L > 0 && same_hour(p, m->lv_first[L - 1], ord[t]))) {
+			m->lv_first[L] = ord[t];
+			L++;
+		}
+		m->lv_n[L - 1]++;
+		m->hour_lv[ord[t]] = L - 1;
+	}
+	m->nlevels = L;
+	if ((m->colR = calloc(p->noptions * SOLVER_TERMS + 1, sizeof(int))) == NULL ||
+	    (m->colS = calloc(p->noptions * L + 1, sizeof(int))) == NULL ||
+	    (m->colD = calloc(p->noptions * L + 1, sizeof(int))) == NULL ||
+	    (m->rowCover = calloc(p->nclasses * L + 1, sizeof(int))) == NULL ||
+	    (m->rowSpot = calloc(p->nclasses * L + 1, sizeof(int))) == NULL ||
+	    (m->rowQuota = calloc(p->nquotas * L + 1, sizeof(int))) == NULL ||
+	    (m->colSlack = calloc(p->nclasses * L + 1, sizeof(int))) == NULL)
+		goto nomem;
+	m->lp = glp_create_prob();
+	glp_set_prob_name(m->lp, "capplan");
+	glp_set_obj_dir(m->lp, GLP_MIN);
+	/* columns: reserved per option and term, then spot and on-demand per option and level */
+	for (o = 0; o < p->noptions; o++) {
+		const struct solver_option *x = &p->options[o];
+
+		if (x->ondemand > bigm)
+			bigm = x->ondemand;
+		for (k = 0; k < SOLVER_TERMS && !p->no_reserve; k++) {
+			if (isnan(x->reserved[k]))
+				continue;
+			ncol = glp_add_cols(m->lp, 1);
+			snprintf(name, sizeof(name), "R_%zu_%d", o, k);
+			glp_set_col_name(m->lp, ncol, name);
+			glp_set_col_bnds(m->lp, ncol, GLP_LO, 0, 0);
+			glp_set_col_kind(m->lp, ncol, GLP_IV);
+			glp_set_obj_coef(m->lp, ncol, x->reserved[k] * H);
+			m->colR[o * SOLVER_TERMS + (size_t)k] = ncol;
+		}
+	}
+	for (l = 0; l < L; l++) {
+		size_t th = m->lv_first[l];
+
+		for (o = 0; o < p->noptions; o++) {
+			const struct solver_option *x = &p->options[o];
+			double d = dem(p, x->cls, th);
+
+			if (!isnan(x->spot) && p->max_spot_share > 0) {
+				ncol = glp_add_cols(m->lp, 1);
+				snprintf(name, sizeof(name), "S_%zu_%zu", o, merge ? l : th);
+				glp_set_col_name(m->lp, ncol, name);
+				if (!isnan(p->max_spot_pool_share))
+					glp_set_col_bnds(m->lp, ncol, GLP_DB, 0, floor(
+						p->max_spot_pool_share * d / solver_delivered(x, 1) + 1e-9));
+				else
+					glp_set_col_bnds(m->lp, ncol, GLP_LO, 0, 0);
+				if (integer)
+					glp_set_col_kind(m->lp, ncol, GLP_IV);
+				glp_set_obj_coef(m->lp, ncol, x->spot * (double)m->lv_n[l]);
+				m->colS[o * L + l] = ncol;
+			}
+			if (!isnan(x->ondemand)) {
+				ncol = glp_add_cols(m->lp, 1);
+				snprintf(name, sizeof(name), "D_%zu_%zu", o, merge ? l : th);
+				glp_set_col_name(m->lp, ncol, name);
+				glp_set_col_bnds(m->lp, ncol, GLP_LO, 0, 0);
+				if (integer)
+					glp_set_col_kind(m->lp, ncol, GLP_IV);
+				glp_set_obj_coef(m->lp, ncol, x->ondemand * (double)m->lv_n[l]);
+				m->colD[o * L + l] = ncol;
+			}
+		}
+		if (elastic)
+			for (c = 0; c < p->nclasses; c++) {
+				ncol = glp_add_cols(m->lp, 1);
+				snprintf(name, sizeof(name), "short_%zu_%zu", c, l);
+				glp_set_col_name(m->lp, ncol, name);
+				glp_set_col_bnds(m->lp, ncol, GLP_LO, 0, 0);
+				glp_set_obj_coef(m->lp, ncol, bigm * 1e4 * (double)m->lv_n[l]);
+				m->colSlack[c * L + l] = ncol;
+			}
+	}
+	/* rows, per level: cover and spot cap (and on-demand floor) per class, each quota */
+	for (l = 0; l < L; l++) {
+		size_t th = m->lv_first[l], hn = merge ? l : th;
+
+		for (c = 0; c < p->nclasses; c++) {
+			double d = dem(p, c, th), owned = 0;
+			int rcov, rsp = 0, rfl = 0;
+
+			for (o = 0; o < p->noptions; o++)
+				if (p->options[o].cls == c && owned_active(&p->options[o], th))
+					owned += p->options[o].owned * solver_delivered(&p->options[o], 0);
+			rcov = nrow = glp_add_rows(m->lp, 1);
+			snprintf(name, sizeof(name), "cover_%zu_%zu", c, hn);
+			glp_set_row_name(m->lp, nrow, name);
+			glp_set_row_bnds(m->lp, nrow, GLP_LO, d - owned, 0);
+			m->rowCover[c * L + l] = rcov;
+			if (elastic && trip_add(&tr, rcov, m->colSlack[c * L + l], 1) < 0)
+				goto nomem;
+			for (o = 0; o < p->noptions; o++) {
+				const struct solver_option *x = &p->options[o];
+
+				if (x->cls != c)
+					continue;
+				if (m->colS[o * L + l]) {
+					if (!rsp) {
+						rsp = nrow = glp_add_rows(m->lp, 1);
+						snprintf(name, sizeof(name), "spotcap_%zu_%zu", c, hn);
+						glp_set_row_name(m->lp, nrow, name);
+						glp_set_row_bnds(m->lp, nrow, GLP_UP, 0,
+								 p->max_spot_share * d);
+						m->rowSpot[c * L + l] = rsp;
+					}
+					if (trip_add(&tr, rcov, m->colS[o * L + l],
+						     solver_delivered(x, 1)) < 0 ||
+					    trip_add(&tr, rsp, m->colS[o * L + l],
+						     solver_delivered(x, 1)) < 0)
+						goto nomem;
+				}
+				for (k = 0; k < SOLVER_TERMS; k++)
+					if (m->colR[o * SOLVER_TERMS + (size_t)k] &&
+					    trip_add(&tr, rcov, m->colR[o * SOLVER_TERMS + (size_t)k],
+						     solver_delivered(x, 0)) < 0)
+						goto nomem;
+				if (m->colD[o * L + l]) {
+					if (trip_add(&tr, rcov, m->colD[o * L + l],
+						     solver_delivered(x, 0)) < 0)
+						goto nomem;
+					if (p->min_ondemand_share > 0) {
+						if (!rfl) {
+							rfl = nrow = glp_add_rows(m->lp, 1);
+							snprintf(name, sizeof(name), "floor_%zu_%zu", c, hn);
+							glp_set_row_name(m->lp, nrow, name);
+							glp_set_row_bnds(m->lp, nrow, GLP_LO,
+									 p->min_ondemand_share * d, 0);
+						}
+						if (trip_add(&tr, rfl, m->colD[o * L + l],
+							     solver_delivered(x, 0)) < 0)
+							goto nomem;
+					}
+				}
+			}
+			if (p->min_ondemand_share > 0 && d > 0 && !rfl) {
+				/* a floor nothing can meet: keep it as an impossible row */
+				nrow = glp_add_rows(m->lp, 1);
+				snprintf(name, sizeof(name), "floor_%zu_%zu", c, hn);
+				glp_set_row_name(m->lp, nrow, name);
+				glp_set_row_bnds(m->lp, nrow, GLP_FX, p->min_ondemand_share * d,
+						 p->min_ondemand_share * d);
+			}
+		}
+		for (q = 0; q < p->nquotas; q++) {
+			const struct solver_quota *qq = &p->quotas[q];
+			double owned = 0;
+			int rq = 0;
+
+			for (o = 0; o < p->noptions; o++) {
+				const struct solver_option *x = &p->options[o];
+				double a = quota_coef(qq, x);
+
+				if (!quota_match(qq, x) || a == 0)
+					continue;
+				if (!rq) {
+					rq = nrow = glp_add_rows(m->lp, 1);
+					snprintf(name, sizeof(name), "quota_%zu_%zu", q, hn);
+					glp_set_row_name(m->lp, nrow, name);
+					m->rowQuota[q * L + l] = rq;
+				}
+				if (qq->kind != SOLVER_QUOTA_SPOT) {
+					if (owned_active(x, th))
+						owned += a * x->owned;
+					for (k = 0; k < SOLVER_TERMS; k++)
+						if (m->colR[o * SOLVER_TERMS + (size_t)k] &&
+						    trip_add(&tr, rq, m->colR[o * SOLVER_TERMS +
+						    (size_t)k], a) < 0)
+							goto nomem;
+					if (m->colD[o * L + l] &&
+					    trip_add(&tr, rq, m->colD[o * L + l], a) < 0)
+						goto nomem;
+				}
+				if (qq->kind != SOLVER_QUOTA_ONDEMAND && m->colS[o * L + l] &&
+				    trip_add(&tr, rq, m->colS[o * L + l], a) < 0)
+					goto nomem;
+			}
+			if (rq)
+				glp_set_row_bnds(m->lp, rq, GLP_UP, 0, qq->limit - owned);
+		}
+	}
+	if (tr.n > 0)
+		glp_load_matrix(m->lp, (int)tr.n, tr.ia, tr.ja, tr.ar);
+	goto out;
+nomem:
+	rc = err_nomem(e);
+out:
+	free(tr.ia);
+	free(tr.ja);
+	free(tr.ar);
+	free(ord);
+	return rc;
+}
+
+static void model_extract(const struct model *m, const struct solver_problem *p,
+			  struct solver_plan *s, int mip)
+{
+	size_t o, t;
+	int k;
+
+	for (o = 0; o < p->noptions; o++) {
+		for (k = 0; k < SOLVER_TERMS; k++) {
+			int j = m->colR[o * SOLVER_TERMS + (size_t)k];
+
+			if (j)
+				s->reserved[o * SOLVER_TERMS + (size_t)k] = (int)floor(
+					(mip ? glp_mip_col_val(m->lp, j) : glp_get_col_prim(m->lp, j)) + 0.5);
+		}
+		for (t = 0; t < p->nhours; t++) {
+			size_t l = m->hour_lv[t];
+			int js = m->colS[o * m->nlevels + l], jd = m->colD[o * m->nlevels + l];
+			double vs = js ? (mip ? glp_mip_col_val(m->lp, js) : glp_get_col_prim(m->lp, js)) : 0;
+			double vd = jd ? (mip ? glp_mip_col_val(m->lp, jd) : glp_get_col_prim(m->lp, jd)) : 0;
+
+			if (!p->relax) {
+				vs = floor(vs + 0.5);
+				vd = floor(vd + 0.5);
+			}
+			s->spot[o * p->nhours + t] = vs > 1e-9 ? vs : 0;
+			s->ondemand[o * p->nhours + t] = vd > 1e-9 ? vd : 0;
+		}
+	}
+}
+
+static int quiet_hook(void *info, const char *s)
+{
+	(void)info;
+	(void)s;
+	return 1;
+}
+
+struct bound_cb {
+	double bound;
+	clock_t start;
+	double limit;
+};
+
+static void mip_cb(glp_tree *tree, void *info)
+{
+	struct bound_cb *b = info;
+	int n = glp_ios_best_node(tree);
+
+	if (n != 0) {
+		double v = glp_ios_node_bound(tree, n);
+
+		if (v > b->bound)
+			b->bound = v;
+	}
+}
+
+/*
+ * Why infeasible: solve the elastic model (shortfall columns at a prohibitive price) as an
+ * LP and name the classes and hours short, by how many GPUs, and the constraints that bind.
+ */
+static int explain(const struct solver_problem *p, struct err *e)
+{
+	struct model m;
+	glp_smcp sp;
+	size_t c, l, q, t;
+	char what[640] = "";
+	size_t wn = 0;
+	int rc, any = 0;
+
+	if ((rc = model_build(&m, p, 1, 1, e)) < 0)
+		return rc;
+	glp_init_smcp(&sp);
+	sp.msg_lev = GLP_MSG_OFF;
+	sp.presolve = GLP_OFF;
+	if (glp_simplex(m.lp, &sp) != 0 || glp_get_status(m.lp) != GLP_OPT) {
+		model_free(&m);
+		return err_set(e, ERR_INFEASIBLE, "no plan meets the constraints");
+	}
+	for (c = 0; c < p->nclasses; c++) {
+		size_t hours = 0, first = 0;
+		double worst = 0;
+
+		for (t = 0; t < p->nhours; t++) {
+			double v = glp_get_col_prim(m.lp, m.colSlack[c * m.nlevels + m.hour_lv[t]]);
+
+			if (v > 1e-6) {
+				if (hours++ == 0)
+					first = t;
+				worst = v > worst ? v : worst;
+			}
+		}
+		if (hours && wn < sizeof(what) - 1) {
+			wn += (size_t)snprintf(what + wn, sizeof(what) - wn, "%s\"%s\": %zu hours "
+					       "(first +%zuh) short by up to %.4g GPUs", any ? "; " : "",
+					       p->classes[c], hours, first, worst);
+			any = 1;
+		}
+	}
+	/* constraints that bind in a short hour: quotas, then the spot cap */
+	for (q = 0; q < p->nquotas && wn < sizeof(what) - 1; q++) {
+		for (l = 0; l < m.nlevels; l++) {
+			int r = m.rowQuota[q * m.nlevels + l];
+
+			if (r && fabs(glp_get_row_dual(m.lp, r)) > 1e-6) {
+				wn += (size_t)snprintf(what + wn, sizeof(what) - wn, "; binding: quota "
+					"%s/%s%s%s (%g %s)", p->quotas[q].provider ? p->quotas[q].provider : "*",
+					p->quotas[q].region ? p->quotas[q].region : "*",
+					p->quotas[q].family ? " family " : "",
+					p->quotas[q].family ? p->quotas[q].family : "", p->quotas[q].limit,
+					p->quotas[q].family ? "vCPUs" : "GPUs");
+				break;
+			}
+		}
+	}
+	for (c = 0; c < p->nclasses && wn < sizeof(what) - 1; c++)
+		for (l = 0; l < m.nlevels; l++) {
+			int r = m.rowSpot[c * m.nlevels + l];
+
+			if (r && fabs(glp_get_row_dual(m.lp, r)) > 1e-6) {
+				wn += (size_t)snprintf(what + wn, sizeof(what) - wn, "; binding: spot cap "
+						       "policy.max_spot_share %g for \"%s\"",
+						       p->max_spot_share, p->classes[c]);
+				break;
+			}
+		}
+	if (p->min_ondemand_share > 0 && wn < sizeof(what) - 1)
+		wn += (size_t)snprintf(what + wn, sizeof(what) - wn, "; policy.min_ondemand_share "
+				       "is %g", p->min_ondemand_share);
+	model_free(&m);
+	return err_set(e, ERR_INFEASIBLE, "no plan meets the constraints: %s",
+		       any ? what : "the model has no solution");
+}
+
+/* Row duals with the integer decisions fixed: marginal values of quotas and spot share. */
+static void model_duals(struct model *m, const struct solver_problem *p, struct solver_plan *s)
+{
+	glp_smcp sp;
+	int j, n = glp_get_num_cols(m->lp);
+	size_t q, l, c;
+
+	for (j = 1; j <= n; j++)
+		glp_set_col_kind(m->lp, j, GLP_CV);
+	for (j = 0; (size_t)j < p->noptions * SOLVER_TERMS; j++)
+		if (m->colR[j]) {
+			double v = s->reserved[j];
+
+			glp_set_col_bnds(m->lp, m->colR[j], GLP_FX, v, v);
+		}
+	glp_init_smcp(&sp);
+	sp.msg_lev = GLP_MSG_OFF;
+	if (glp_simplex(m->lp, &sp) != 0 || glp_get_status(m->lp) != GLP_OPT)
+		return;
+	for (q = 0; q < p->nquotas; q++) {
+		double v = 0;
+
+		for (l = 0; l < m->nlevels; l++)
+			if (m->rowQuota[q * m->nlevels + l])
+				v -= glp_get_row_dual(m->lp, m->rowQuota[q * m->nlevels + l]);
+		s->quota_value[q] = v;
+	}
+	s->spot_share_value = 0;
+	for (c = 0; c < p->nclasses; c++)
+		for (l = 0; l < m->nlevels; l++)
+			if (m->rowSpot[c * m->nlevels + l])
+				s->spot_share_value -= glp_get_row_dual(m->lp, m->rowSpot[c * m->nlevels + l])
+						       * 0.01 * dem(p, c, m->lv_first[l]);
+}
+
+int solver_solve_milp(struct solver_plan **out, const struct solver_problem *p, struct err *e)
+{
+	struct solver_plan *s = NULL;
+	struct model m;
+	glp_smcp sp;
+	glp_iocp ip;
+	struct bound_cb cb;
+	double limit = p->time_limit > 0 ? p->time_limit : 60, lpobj;
+	int rc, r;
+
+	*out = NULL;
+	memset(&m, 0, sizeof(m));
+	glp_term_hook(quiet_hook, NULL);
+	if ((rc = check_problem(p, e)) < 0 || (rc = plan_new(&s, p, e)) < 0 ||
+	    (rc = model_build(&m, p, 1, 0, e)) < 0)
+		goto out;
+	glp_init_smcp(&sp);
+	sp.msg_lev = GLP_MSG_OFF;
+	sp.presolve = GLP_ON;
+	sp.tm_lim = (int)(limit * 1000);
+	r = glp_simplex(m.lp, &sp);
+	if (r == GLP_ENOPFS || r == GLP_ENODFS || glp_get_status(m.lp) == GLP_NOFEAS ||
+	    glp_get_status(m.lp) == GLP_INFEAS) {
+		rc = explain(p, e);
+		goto out;
+	}
+	if (r != 0 || glp_get_status(m.lp) != GLP_OPT) {
+		rc = err_set(e, ERR_RUNTIME, "the LP relaxation was not solved within %g s (glpk %d)",
+			     limit, r);
+		goto out;
+	}
+	lpobj = glp_get_obj_val(m.lp);
+	glp_init_iocp(&ip);
+	ip.msg_lev = GLP_MSG_OFF;
+	ip.tm_lim = (int)(limit * 1000);
+	ip.cb_func = mip_cb;
+	cb.bound = lpobj;
+	ip.cb_info = &cb;
+	ip.presolve = GLP_OFF;
+	ip.gmi_cuts = GLP_ON;
+	ip.mir_cuts = GLP_ON;
+	r = glp_intopt(m.lp, &ip);
+	if (glp_mip_status(m.lp) == GLP_NOFEAS) {
+		rc = explain(p, e);
+		goto out;
+	}
+	if (glp_mip_status(m.lp) != GLP_OPT && glp_mip_status(m.lp) != GLP_FEAS) {
+		rc = err_set(e, ERR_RUNTIME, "no whole-instance plan found within %g s (glpk %d)",
+			     limit, r);
+		goto out;
+	}
+	model_extract(&m, p, s, 1);
+	s->total_cost = solver_plan_cost(p, s);
+	if (glp_mip_status(m.lp) == GLP_OPT) {
+		s->status = SOLVER_OPTIMAL;
+		s->gap = 0;
+		s->lower_bound = s->total_cost;
+	} else {
+		s->status = SOLVER_FEASIBLE;
+		s->lower_bound = cb.bound;
+		s->gap = s->total_cost > 0 ? (s->total_cost - cb.bound) / s->total_cost : 0;
+		if (s->gap < 0)
+			s->gap = 0;
+	}
+	if (p->duals)
+		model_duals(&m, p, s);
+	*out = s;
+	s = NULL;
+out:
+	model_free(&m);
+	solver_plan_free(s);
+	return rc;
+}
+
+int solver_write_lp(const struct solver_problem *p, const char *path, struct err *e)
+{
+	struct model m;
+	int rc;
+
+	glp_term_hook(quiet_hook, NULL);
+	if ((rc = check_problem(p, e)) < 0 || (rc = model_build(&m, p, 0, 0, e)) < 0)
+		return rc;
+	if (glp_write_lp(m.lp, NULL, path) != 0)
+		rc = err_set(e, ERR_RUNTIME, "%s: cannot write the LP", path);
+	model_free(&m);
+	return rc;
+}
+
+static int needs_milp(const struct solver_problem *p)
+{
+	return p->nquotas > 0 || (!p->relax && !isnan(p->max_spot_pool_share));
+}
+
+int solver_solve(struct solver_plan **out, const struct solver_problem *p, struct err *e)
+{
+	struct solver_plan *s = NULL;
+	int rc;
+
+	*out = NULL;
+	if ((rc = check_problem(p, e)) < 0)
+		return rc;
+	if (needs_milp(p)) {
+		if ((rc = solver_solve_milp(&s, p, e)) < 0)
+			return rc;
+	} else {
+		if ((rc = plan_new(&s, p, e)) < 0)
+			return rc;
+		if ((rc = solver_dp_solve(s, p, e)) < 0)
+			goto out;
+		s->total_cost = solver_plan_cost(p, s);
+		s->lower_bound = s->total_cost;
+		if (p->duals) {
+			/* one more point of spot share: re-solve, the difference is exact */
+			struct solver_problem q = *p;
+			struct solver_plan *s2 = NULL;
+			struct err e2 = ERR_INIT;
+
+			q.duals = 0;
+			q.max_spot_share = p->max_spot_share + 0.01 > 1 ? 1 : p->max_spot_share + 0.01;
+			if (solver_solve(&s2, &q, &e2) == 0)
+				s->spot_share_value = s->total_cost - s2->total_cost;
+			solver_plan_free(s2);
+		}
+	}
+	if (!isnan(p->budget) && s->total_cost > p->budget * (1 + 1e-12)) {
+		rc = err_set(e, ERR_INFEASIBLE, "no plan meets the constraints: the %s plan costs "
+			     "%.2f USD, over policy.budget %.2f by %.2f", s->status == SOLVER_OPTIMAL ?
+			     "cheapest" : "best found", s->total_cost, p->budget,
+			     s->total_cost - p->budget);
+		goto out;
+	}
+	*out = s;
+	s = NULL;
+out:
+	solver_plan_free(s);
+	return rc;
 }

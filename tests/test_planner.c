@@ -1,0 +1,389 @@
+/*
+ * planner/: the CLI contracts of the foundation, driven through the sanitized binary:
+ * init, prices import/list, usage import/show, config errors, exit codes, and that bad
+ * input leaves the store exactly as it was.
+ */
+#include <CUnit/CUnit.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "planner/config.h"
+#include "planner/load.h"
+#include "planner/store.h"
+#include "tests/testutil.h"
+
+static const char good_offers[] =
+	"provider,region,instance_type,gpu_model,gpus_per_instance,vcpus,memory_gib,"
+	"ondemand_hourly,spot_hourly,reserved_1y_hourly,reserved_3y_hourly,spot_interruption_rate\n"
+	"aws,us-east-1,p4d.24xlarge,A100-40GB,8,96,1152,32.7726,10.815,19.2217,11.5725,0.05\n"
+	"gcp,us-central1,a2-highgpu-1g,NVIDIA A100-SXM4-40GB,1,12,85,3.673385,,,,\n"
+	"\"azure\",\"eastus\",\"Standard_NC4as_T4_v3\",T4,1,4,28,0.526,0.1578,0.32612,0.2104,\r\n";
+
+/* Runs capplan with --db and --config in dir; returns the exit status. */
+static int cap(const char *dir, const char *args, char **out, char **err)
+{
+	char full[2048];
+
+	snprintf(full, sizeof(full), "--db '%s/s.db' --config '%s/c.yaml' %s", dir, dir, args);
+	return tu_capplan(dir, full, out, err);
+}
+
+static void fresh(const char **dir)
+{
+	*dir = tu_tmpdir();
+	tu_write(tu_path(*dir, "c.yaml"), "policy:\n  max_spot_share: 0.4\n");
+}
+
+static long count_rows(const char *dir, const char *table)
+{
+	char sql[256], *out = NULL;
+	long n = -1;
+
+	snprintf(sql, sizeof(sql), "python3 -c \"import sqlite3;print(sqlite3.connect('s.db')"
+		 ".execute('select count(*) from %s').fetchone()[0])\"", table);
+	if (tu_sh(dir, sql, &out, NULL) == 0)
+		n = strtol(out, NULL, 10);
+	free(out);
+	return n;
+}
+
+static void test_help_version_unknown(void)
+{
+	char *out = NULL, *err = NULL;
+
+	CU_ASSERT_EQUAL(tu_capplan(NULL, "--help", &out, NULL), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "exit status"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "3  plan infeasible"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "prices"));
+	free(out);
+	CU_ASSERT_EQUAL(tu_capplan(NULL, "--version", &out, NULL), 0);
+	CU_ASSERT_EQUAL(strncmp(out, "capplan ", 8), 0);
+	free(out);
+	CU_ASSERT_EQUAL(tu_capplan(NULL, "frobnicate", NULL, &err), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "unknown command \"frobnicate\""));
+	free(err);
+	CU_ASSERT_EQUAL(tu_capplan(NULL, "", NULL, NULL), 2);
+	CU_ASSERT_EQUAL(tu_capplan(NULL, "prices list --bogus", NULL, &err), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "--bogus"));
+	free(err);
+	CU_ASSERT_EQUAL(tu_capplan(NULL, "plan --help", &out, NULL), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "usage: capplan plan"));
+	free(out);
+}
+
+static void test_init(void)
+{
+	const char *dir = tu_tmpdir();
+	char *out = NULL, *text;
+	struct config *c = NULL;
+	struct err e = ERR_INIT;
+	double share;
+
+	CU_ASSERT_EQUAL_FATAL(tu_capplan(dir, "--json init", &out, NULL), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"config_written\":true"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"schema\":"));
+	free(out);
+	text = tu_read(tu_path(dir, "capplan.yaml"), NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "# "));	/* commented */
+	free(text);
+	/* the default configuration parses and says what the defaults are */
+	CU_ASSERT_EQUAL_FATAL(config_load(&c, tu_path(dir, "capplan.yaml"), &e), 0);
+	CU_ASSERT_EQUAL(config_double(c, "policy.max_spot_share", -1, &share, &e), 0);
+	CU_ASSERT_DOUBLE_EQUAL(share, 0.4, 1e-12);
+	CU_ASSERT_STRING_EQUAL(config_str(c, "store", ""), "capplan.db");
+	config_free(c);
+	text = tu_read(tu_path(dir, "capplan.db"), NULL);
+	CU_ASSERT_PTR_NOT_NULL(text);	/* the store was created beside it */
+	free(text);
+	/* a second init keeps the file someone may have edited */
+	tu_write(tu_path(dir, "capplan.yaml"), "store: other.db\n");
+	CU_ASSERT_EQUAL(tu_capplan(dir, "init -q", NULL, NULL), 0);
+	text = tu_read(tu_path(dir, "capplan.yaml"), NULL);
+	CU_ASSERT_STRING_EQUAL(text, "store: other.db\n");
+	free(text);
+}
+
+static void test_prices_import_list(void)
+{
+	const char *dir;
+	char *out = NULL, *err = NULL;
+
+	fresh(&dir);
+	tu_write(tu_path(dir, "o.csv"), good_offers);
+	CU_ASSERT_EQUAL_FATAL(cap(dir, "prices import o.csv", NULL, &err), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "imported 3 offerings"));
+	free(err);
+	CU_ASSERT_EQUAL(cap(dir, "prices list --json --gpu A100", &out, NULL), 0);
+	/* the GCP row's "NVIDIA A100-SXM4-40GB" was made canonical; empty prices are null */
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"offering\":\"gcp/us-central1/a2-highgpu-1g\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"spot_hourly\":null"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"ondemand_hourly\":32.7726"));
+	CU_ASSERT_PTR_NULL(strstr(out, "azure"));
+	free(out);
+	CU_ASSERT_EQUAL(cap(dir, "prices list --provider azure", &out, NULL), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "azure/eastus/Standard_NC4as_T4_v3"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "0.5260"));
+	free(out);
+	/* importing again updates the catalog and adds to the price history */
+	CU_ASSERT_EQUAL(cap(dir, "-q prices import o.csv", NULL, NULL), 0);
+	CU_ASSERT_EQUAL(count_rows(dir, "offerings"), 3);
+	CU_ASSERT_EQUAL(count_rows(dir, "price_history"), 6);
+}
+
+/* Each bad file: exit 2, an error naming FILE:LINE and the field, the store unchanged. */
+static void test_prices_import_bad_rows(void)
+{
+	static const struct {
+		const char *row;
+		const char *expect;
+	} bad[] = {
+		{ "aws,us-east-1,x.large,T4,1,4,16,abc,,,,\n", "o.csv:3: \"ondemand_hourly\" is \"abc\"" },
+		{ "aws,us-east-1,x.large,T4,0,4,16,1,,,,\n", "o.csv:3: \"gpus_per_instance\"" },
+		{ "aws,us-east-1,x.large,T4,1,4,16,-1,,,,\n", "o.csv:3: \"ondemand_hourly\" is -1" },
+		{ "aws,us-east-1,x.large,T4,1,4,16,nan,,,,\n", "o.csv:3: \"ondemand_hourly\"" },
+		{ "aws,us-east-1,x.large,T4,1,4,16,1e9,,,,\n", "o.csv:3: \"ondemand_hourly\"" },
+		{ "aws,us-east-1,x.large,T4,1,4,16,1,,,,1.5\n", "o.csv:3: \"spot_interruption_rate\"" },
+		{ "aws,us-east-1,x.large,T4,1,4,16,,,,,\n", "o.csv:3: no price at all" },
+		{ "aws,us-east-1,x.large,T4,1\n", "o.csv:3: 5 fields where the header has 12" },
+		{ "aws,,x.large,T4,1,4,16,1,,,,\n", "o.csv:3: \"region\" is empty" },
+		{ "aws,us-east-1,p4d.24xlarge,A100-40GB,8,96,1152,1,,,,\n", "appears twice" },
+		{ "aws,us-east-1,\"unterminated,T4,1,4,16,1,,,,\n", "o.csv:3: quoted field is not closed" },
+	};
+	const char *dir;
+	char text[2048], *err = NULL;
+	size_t i;
+
+	fresh(&dir);
+	tu_write(tu_path(dir, "ok.csv"), good_offers);
+	CU_ASSERT_EQUAL_FATAL(cap(dir, "-q prices import ok.csv", NULL, NULL), 0);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text), "%s%s%s",
+			 "provider,region,instance_type,gpu_model,gpus_per_instance,vcpus,memory_gib,"
+			 "ondemand_hourly,spot_hourly,reserved_1y_hourly,reserved_3y_hourly,"
+			 "spot_interruption_rate\n",
+			 "aws,us-east-1,p4d.24xlarge,A100-40GB,8,96,1152,99,,,,\n", bad[i].row);
+		tu_write(tu_path(dir, "o.csv"), text);
+		CU_ASSERT_EQUAL(cap(dir, "prices import o.csv", NULL, &err), 2);
+		if (strstr(err, bad[i].expect) == NULL)
+			fprintf(stderr, "\ncase %zu: expected \"%s\" in: %s", i, bad[i].expect, err);
+		CU_ASSERT_PTR_NOT_NULL(strstr(err, bad[i].expect));
+		CU_ASSERT_PTR_NOT_NULL(strstr(err, "o.csv:"));
+		CU_ASSERT_EQUAL(strchr(err, '\n'), err + strlen(err) - 1);	/* one line */
+		free(err);
+		err = NULL;
+	}
+	/* nothing of the bad files reached the store: the good first row was not kept either */
+	CU_ASSERT_EQUAL(count_rows(dir, "offerings"), 3);
+	CU_ASSERT_EQUAL(count_rows(dir, "price_history"), 3);
+	tu_write(tu_path(dir, "h.csv"), "provider,region\naws,x\n");
+	CU_ASSERT_EQUAL(cap(dir, "prices import h.csv", NULL, &err), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "h.csv:1: no \"instance_type\" column"));
+	free(err);
+	CU_ASSERT_EQUAL(cap(dir, "prices import missing.csv", NULL, &err), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "missing.csv: cannot open"));
+	free(err);
+}
+
+static void test_usage_import_show(void)
+{
+	const char *dir;
+	char *out = NULL, *err = NULL;
+
+	fresh(&dir);
+	tu_write(tu_path(dir, "u.csv"),
+		 "timestamp,gpu_model,gpus\n"
+		 "2026-11-01T00:00:00Z,A100,4\n"
+		 "2026-11-01T01:00:00Z,A100-40GB,6\n"
+		 "2026-11-01T03:00:00Z,A100-40GB,5\n"
+		 "2026-11-01T00:00:00Z,T4,2.5\n");
+	CU_ASSERT_EQUAL_FATAL(cap(dir, "-q usage import u.csv", NULL, NULL), 0);
+	CU_ASSERT_EQUAL(cap(dir, "usage show --json", &out, NULL), 0);
+	/* "A100" and "A100-40GB" are one model; 02:00 is a missing hour */
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "{\"gpu_model\":\"A100-40GB\",\"first\":\"2026-11-01T00:00:00Z\","
+				      "\"last\":\"2026-11-01T03:00:00Z\",\"hours\":3,\"missing_hours\":1,"
+				      "\"min\":4,\"mean\":5,\"max\":6}"));
+	free(out);
+	CU_ASSERT_EQUAL(cap(dir, "usage show --csv --gpu T4", &out, NULL), 0);
+	CU_ASSERT_STRING_EQUAL(out, "timestamp,gpu_model,gpus\n2026-11-01T00:00:00Z,T4,2.5\n");
+	free(out);
+	CU_ASSERT_EQUAL(cap(dir, "usage show --csv --from 2026-11-01T01:00:00Z --to 2026-11-01 --gpu A100",
+			    &out, NULL), 0);
+	CU_ASSERT_STRING_EQUAL(out, "timestamp,gpu_model,gpus\n2026-11-01T01:00:00Z,A100-40GB,6\n"
+				    "2026-11-01T03:00:00Z,A100-40GB,5\n");
+	free(out);
+	/* bad rows: exit 2, FILE:LINE, nothing stored */
+	tu_write(tu_path(dir, "b.csv"), "timestamp,gpu_model,gpus\n2026-11-02T00:00:00Z,T4,1\n"
+					"2026-11-02T00:30:00Z,T4,1\n");
+	CU_ASSERT_EQUAL(cap(dir, "usage import b.csv", NULL, &err), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "b.csv:3: \"timestamp\" 2026-11-02T00:30:00Z is not on the hour"));
+	free(err);
+	tu_write(tu_path(dir, "b.csv"), "timestamp,gpu_model,gpus\n2026-11-02T00:00:00Z,T4,1\n"
+					"2026-11-02T01:00:00Z,T4,-3\n");
+	CU_ASSERT_EQUAL(cap(dir, "usage import b.csv", NULL, &err), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "b.csv:3: \"gpus\" is \"-3\""));
+	free(err);
+	tu_write(tu_path(dir, "b.csv"), "timestamp,gpu_model,gpus\n2026-11-02T00:00:00Z,T4,1\n"
+					"2026-11-02T01:00:00Z,T4,1\n2026-11-02T00:00:00Z,T4,2\n");
+	CU_ASSERT_EQUAL(cap(dir, "usage import b.csv", NULL, &err), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "b.csv:4: 2026-11-02T00:00:00Z T4 appears twice (first at line 2)"));
+	free(err);
+	tu_write(tu_path(dir, "b.csv"), "when,gpu_model,gpus\n");
+	CU_ASSERT_EQUAL(cap(dir, "usage import b.csv", NULL, &err), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "b.csv:1: the header must have"));
+	free(err);
+	CU_ASSERT_EQUAL(count_rows(dir, "usage"), 4);
+}
+
+static void test_config_errors(void)
+{
+	const char *dir = tu_tmpdir();
+	char *err = NULL, args[1024];
+
+	tu_write(tu_path(dir, "bad.yaml"), "policy:\n  max_spot_share: [1, 2\n");
+	snprintf(args, sizeof(args), "--config '%s' --db '%s' prices list", tu_path(dir, "bad.yaml"),
+		 tu_path(dir, "s.db"));
+	CU_ASSERT_EQUAL(tu_capplan(dir, args, NULL, &err), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "bad.yaml:"));
+	free(err);
+	snprintf(args, sizeof(args), "--config '%s' prices list", tu_path(dir, "none.yaml"));
+	CU_ASSERT_EQUAL(tu_capplan(dir, args, NULL, &err), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "none.yaml: cannot open"));
+	free(err);
+	tu_write(tu_path(dir, "list.yaml"), "- a\n- b\n");
+	snprintf(args, sizeof(args), "--config '%s' prices list", tu_path(dir, "list.yaml"));
+	CU_ASSERT_EQUAL(tu_capplan(dir, args, NULL, &err), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "list.yaml:1: the configuration must be a mapping"));
+	free(err);
+}
+
+static void test_config_paths(void)
+{
+	const char *dir = tu_tmpdir();
+	struct config *c = NULL;
+	struct err e = ERR_INIT;
+	double v;
+	long l;
+	int b;
+
+	tu_write(tu_path(dir, "c.yaml"),
+		 "policy:\n  max_spot_share: 0.25\n  budget: lots\n"
+		 "quotas:\n  - {provider: aws, region: us-east-1, gpus: 64}\n"
+		 "  - provider: gcp\n    region: us-central1\n    gpus: 8\n"
+		 "apply:\n  dry_run_default: yes\n  max_launch_per_run: 4\n");
+	CU_ASSERT_EQUAL_FATAL(config_load(&c, tu_path(dir, "c.yaml"), &e), 0);
+	CU_ASSERT_EQUAL(config_double(c, "policy.max_spot_share", 0, &v, &e), 0);
+	CU_ASSERT_DOUBLE_EQUAL(v, 0.25, 0);
+	CU_ASSERT_EQUAL(config_double(c, "policy.budget", 0, &v, &e), ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "c.yaml:3: \"policy.budget\" is \"lots\", not a number"));
+	CU_ASSERT_EQUAL(config_double(c, "policy.absent", 7, &v, &e), 0);
+	CU_ASSERT_DOUBLE_EQUAL(v, 7, 0);
+	CU_ASSERT_EQUAL(config_node_count(config_get(c, "quotas")), 2);
+	CU_ASSERT_STRING_EQUAL(config_str(c, "quotas.1.region", ""), "us-central1");
+	CU_ASSERT_EQUAL(config_long(c, "quotas.0.gpus", 0, &l, &e), 0);
+	CU_ASSERT_EQUAL(l, 64);
+	CU_ASSERT_EQUAL(config_bool(c, "apply.dry_run_default", 0, &b, &e), 0);
+	CU_ASSERT_EQUAL(b, 1);
+	CU_ASSERT_EQUAL(config_set(c, "policy.max_spot_share", "0.1", &e), 0);
+	CU_ASSERT_EQUAL(config_set(c, "provider.gcp", "off", &e), 0);
+	CU_ASSERT_EQUAL(config_double(c, "policy.max_spot_share", 0, &v, &e), 0);
+	CU_ASSERT_DOUBLE_EQUAL(v, 0.1, 0);
+	CU_ASSERT_STRING_EQUAL(config_str(c, "provider.gcp", ""), "off");
+	config_free(c);
+}
+
+static void test_store_migrations_and_rollback(void)
+{
+	const char *dir = tu_tmpdir();
+	struct store *s = NULL;
+	struct err e = ERR_INIT;
+	struct store_usage_row row = { 3600, "T4", 2 };
+	double *vals = NULL;
+	int64_t start;
+	size_t n;
+	int v;
+	char *out = NULL;
+
+	CU_ASSERT_EQUAL_FATAL(store_open(&s, tu_path(dir, "m.db"), &e), 0);
+	v = store_schema_version(s);
+	CU_ASSERT(v >= 1);
+	store_close(s);
+	/* reopening migrates nothing and keeps the version */
+	CU_ASSERT_EQUAL_FATAL(store_open(&s, tu_path(dir, "m.db"), &e), 0);
+	CU_ASSERT_EQUAL(store_schema_version(s), v);
+	/* a rolled-back write leaves nothing */
+	CU_ASSERT_EQUAL(store_begin(s, &e), 0);
+	CU_ASSERT_EQUAL(store_usage_put(s, "csv:x", &row, 1, 10, &e), 0);
+	store_rollback(s);
+	CU_ASSERT_EQUAL(store_usage_series(s, "T4", INT64_MIN, INT64_MAX, &start, &vals, &n, &e), 0);
+	CU_ASSERT_EQUAL(n, 0);
+	free(vals);
+	store_close(s);
+	CU_ASSERT_EQUAL(tu_sh(dir, "python3 -c \"import sqlite3;print(sqlite3.connect('m.db')"
+			    ".execute('pragma journal_mode').fetchone()[0])\"", &out, NULL), 0);
+	CU_ASSERT_STRING_EQUAL(out, "wal\n");
+	free(out);
+	/* a store from a newer capplan is refused, not damaged */
+	CU_ASSERT_EQUAL(tu_sh(dir, "python3 -c \"import sqlite3;c=sqlite3.connect('m.db');"
+			    "c.execute('pragma user_version=999');c.commit()\"", NULL, NULL), 0);
+	CU_ASSERT_EQUAL(store_open(&s, tu_path(dir, "m.db"), &e), ERR_RUNTIME);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "newer than this capplan"));
+}
+
+static void test_gpu_names(void)
+{
+	char b[32];
+
+	load_gpu_name("NVIDIA A100-SXM4-40GB", b, sizeof(b));
+	CU_ASSERT_STRING_EQUAL(b, "A100-40GB");
+	load_gpu_name("NVIDIA-A100-SXM4-80GB", b, sizeof(b));
+	CU_ASSERT_STRING_EQUAL(b, "A100-80GB");
+	load_gpu_name("nvidia-tesla-t4", b, sizeof(b));
+	CU_ASSERT_STRING_EQUAL(b, "T4");
+	load_gpu_name("NVIDIA L40S", b, sizeof(b));
+	CU_ASSERT_STRING_EQUAL(b, "L40S");
+	load_gpu_name("L4", b, sizeof(b));
+	CU_ASSERT_STRING_EQUAL(b, "L4");
+	load_gpu_name("NVIDIA H100 80GB HBM3", b, sizeof(b));
+	CU_ASSERT_STRING_EQUAL(b, "H100-80GB");
+	load_gpu_name(" MyCustomAccel ", b, sizeof(b));
+	CU_ASSERT_STRING_EQUAL(b, "MyCustomAccel");
+}
+
+static void test_store_path_relative_to_config(void)
+{
+	const char *dir = tu_tmpdir();
+	char args[1024], *text;
+
+	CU_ASSERT_EQUAL_FATAL(tu_sh(dir, "mkdir -p etc elsewhere", NULL, NULL), 0);
+	tu_write(tu_path(dir, "etc/capplan.yaml"), "store: rel.db\n");
+	snprintf(args, sizeof(args), "--config '%s/etc/capplan.yaml' usage show",  dir);
+	CU_ASSERT_EQUAL(tu_capplan(tu_path(dir, "elsewhere"), args, NULL, NULL), 0);
+	text = tu_read(tu_path(dir, "etc/rel.db"), NULL);
+	CU_ASSERT_PTR_NOT_NULL(text);
+	free(text);
+	text = tu_read(tu_path(dir, "elsewhere/rel.db"), NULL);
+	CU_ASSERT_PTR_NULL(text);
+	free(text);
+}
+
+void planner_suite_register(void)
+{
+	CU_pSuite s = CU_add_suite("planner", NULL, NULL);
+
+	CU_add_test(s, "cli: --help, --version, unknown command and flags", test_help_version_unknown);
+	CU_add_test(s, "init: commented config, store, keeps an edited config", test_init);
+	CU_add_test(s, "prices import and list", test_prices_import_list);
+	CU_add_test(s, "prices import: bad rows exit 2, FILE:LINE, store unchanged",
+		    test_prices_import_bad_rows);
+	CU_add_test(s, "usage import and show; bad rows", test_usage_import_show);
+	CU_add_test(s, "config: bad YAML and missing files exit 2 with file and line",
+		    test_config_errors);
+	CU_add_test(s, "config: dotted paths, typed getters, set", test_config_paths);
+	CU_add_test(s, "store: migrations, WAL, rollback, newer schema refused",
+		    test_store_migrations_and_rollback);
+	CU_add_test(s, "GPU names made canonical", test_gpu_names);
+	CU_add_test(s, "a relative store path is relative to the config file",
+		    test_store_path_relative_to_config);
+}
