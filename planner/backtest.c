@@ -276,7 +276,9 @@ static int policy_week(struct bt *b, const struct backtest_opts *o, const char *
 		for (t = 0; t < nh; t++) {
 			double real = u->gpus[m * u->nhours + t0 + t];
 
-			d.gpus[m * nh + t] = q[t] > 0 ? q[t] : 0;
+			/* a millionth of a GPU is noise: without the rounding, a forecast of
+			 * 4.000000000001 would ask for a fifth GPU */
+			d.gpus[m * nh + t] = q[t] > 0 ? round(q[t] * 1e6) / 1e6 : 0;
 			if (!isnan(real)) {
 				err_sum += fabs(real - f->mean[t]);
 				cnt++;

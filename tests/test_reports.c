@@ -514,6 +514,193 @@ static void test_bad_flags(void)
 	CU_ASSERT_EQUAL(bad("backtest --from 2026-11-01 --to 2026-11-02 --format pdf"), 2);
 }
 
+
+/* Writes hourly usage rows of one GPU model: hours [0, n) from start, gpus(t). */
+static void write_usage(const char *path, int64_t start, size_t n, double (*gpus)(size_t))
+{
+	FILE *f = fopen(path, "w");
+	char ts[TM_ISO_LEN];
+	size_t t;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fprintf(f, "timestamp,gpu_model,gpus\n");
+	for (t = 0; t < n; t++) {
+		tm_format(start + (int64_t)t * TM_HOUR, ts);
+		fprintf(f, "%s,T4,%g\n", ts, gpus(t));
+	}
+	fclose(f);
+}
+
+/* A week of history at 4 GPUs, then the window: a week at 4, a week at 4 then 8 from its
+ * 85th hour. */
+static double bt_gpus(size_t t)
+{
+	return t >= 2 * WK + 84 ? 8 : 4;
+}
+
+/*
+ * The backtest's accounting on a hand-worked two-week window. One T4 offering: on demand
+ * 1.0, spot 0.3, 1y reserved 0.5 (break-even at half the hours); spot at most half of each
+ * hour's demand; the policy covers the forecast mean.
+ * - Policy: the forecast is 4 GPUs, 2 spot at most; reserving 2 costs 0.5 x 2 + 0.3 x 2 =
+ *   1.6 an hour (3 cost 1.8, 4 cost 2.0). Week 1: 1.6 x 168 = 268.80. Week 2 forecasts 4
+ *   again (no top-up); its 84 hours at 8 GPUs pay 1.0 held + 4 spot 1.2 + 2 on demand 2.0
+ *   = 4.2: 84 x 1.6 + 84 x 4.2 = 487.20. Total 756.00.
+ * - Perfect foresight: over the real 336 hours r = 2 costs 252 x 1.6 + 84 x 4.2 = 756.00
+ *   (r = 3: 764.40, r = 4: 772.80).
+ * - Heuristic: 4 GPUs were used in every hour of the history, above the 50% break-even:
+ *   reserve 4: 252 x 2.0 + 84 x (2.0 + 4 spot 1.2) = 772.80.
+ * - All on demand: 168 x 4 + 84 x 4 + 84 x 8 = 1680.00.
+ */
+static void test_backtest_two_weeks(void)
+{
+	const char *dir = tu_tmpdir();
+	char *out = NULL, *err = NULL;
+	yajl_val root, weeks;
+	int rc;
+
+	tu_write(tu_path(dir, "o.csv"), "provider,region,instance_type,gpu_model,gpus_per_instance,"
+		 "vcpus,memory_gib,ondemand_hourly,spot_hourly,reserved_1y_hourly,reserved_3y_hourly,"
+		 "spot_interruption_rate\naws,us-east-1,g4dn.xlarge,T4,1,4,16,1.0,0.3,0.5,,\n");
+	tu_write(tu_path(dir, "p.yaml"), "policy:\n  max_spot_share: 0.5\n  cover_quantile: mean\n");
+	write_usage(tu_path(dir, "u.csv"), tm_from_civil(2026, 10, 26) * TM_DAY, 3 * WK, bt_gpus);
+	rc = tu_capplan(dir, "backtest --from 2026-11-02 --to 2026-11-15 --offerings o.csv "
+			"--usage u.csv --policy p.yaml --json", &out, &err);
+	CU_ASSERT_EQUAL(rc, 0);
+	if (rc)
+		fprintf(stderr, "%s\n", err);
+	root = out ? yajl_tree_parse(out, NULL, 0) : NULL;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "realized", NULL, NULL), 756.00, 1e-6);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "perfect_foresight", NULL, NULL), 756.00, 1e-6);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "heuristic", NULL, NULL), 772.80, 1e-6);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "all_ondemand", NULL, NULL), 1680.00, 1e-6);
+	weeks = jpath(root, "weeks", NULL, NULL);
+	CU_ASSERT_FATAL(YAJL_IS_ARRAY(weeks) && YAJL_GET_ARRAY(weeks)->len == 2);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(YAJL_GET_ARRAY(weeks)->values[0], "realized", NULL, NULL),
+			       268.80, 1e-6);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(YAJL_GET_ARRAY(weeks)->values[1], "realized", NULL, NULL),
+			       487.20, 1e-6);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(YAJL_GET_ARRAY(weeks)->values[1], "heuristic", NULL, NULL),
+			       436.80, 1e-6);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(YAJL_GET_ARRAY(weeks)->values[0], "reserved_gpus", NULL, NULL),
+			       2, 1e-9);
+	yajl_tree_free(root);
+	free(out);
+	free(err);
+	/* a window with no history before it cannot be forecast */
+	CU_ASSERT_EQUAL(tu_capplan(dir, "backtest --from 2026-10-26 --to 2026-11-01 --offerings "
+				   "o.csv --usage u.csv", NULL, NULL), 2);
+	/* nor one past the usage */
+	CU_ASSERT_EQUAL(tu_capplan(dir, "backtest --from 2026-11-02 --to 2026-11-30 --offerings "
+				   "o.csv --usage u.csv", NULL, NULL), 2);
+}
+
+static double wi_gpus(size_t t)
+{
+	(void)t;
+	return 4;
+}
+
+static double whatif_total(const char *dir, const char *sets, const char *which)
+{
+	char args[600], *out = NULL, *err = NULL;
+	yajl_val root;
+	double v;
+	int rc;
+
+	snprintf(args, sizeof(args), "whatif --offerings o.csv --demand d.csv %s --json", sets);
+	rc = tu_capplan(dir, args, &out, &err);
+	CU_ASSERT_EQUAL(rc, 0);
+	if (rc)
+		fprintf(stderr, "%s: %s\n", sets, err);
+	root = out ? yajl_tree_parse(out, NULL, 0) : NULL;
+	v = root ? jnum(root, which, "total_cost", NULL) : NAN;
+	if (root && strcmp(which, "scenario") == 0) {
+		/* PLAN has the plan --json keys, and the delta is scenario - baseline */
+		CU_ASSERT(YAJL_IS_OBJECT(jpath(root, "baseline", "cost", NULL)));
+		CU_ASSERT(YAJL_IS_ARRAY(jpath(root, "scenario", "reserved", NULL)));
+		CU_ASSERT(YAJL_IS_ARRAY(jpath(root, "scenario", "hours", NULL)));
+		CU_ASSERT_DOUBLE_EQUAL(jnum(root, "delta", "total_cost", NULL),
+				       v - jnum(root, "baseline", "total_cost", NULL), 1e-9);
+	}
+	yajl_tree_free(root);
+	free(out);
+	free(err);
+	return v;
+}
+
+/*
+ * What-if on a hand-worked case: 4 T4 GPUs for 2 hours; aws on demand 1.0, spot 0.3, 1y
+ * 0.5; gcp on demand 1.2, spot 0.25, 1y 0.6; spot at most half of each hour's demand.
+ */
+static void test_whatif(void)
+{
+	const char *dir = tu_tmpdir();
+	char *out = NULL;
+	yajl_val root;
+
+	tu_write(tu_path(dir, "o.csv"), "provider,region,instance_type,gpu_model,gpus_per_instance,"
+		 "vcpus,memory_gib,ondemand_hourly,spot_hourly,reserved_1y_hourly,reserved_3y_hourly,"
+		 "spot_interruption_rate\n"
+		 "aws,us-east-1,g4dn.xlarge,T4,1,4,16,1.0,0.3,0.5,,\n"
+		 "gcp,us-central1,n1-t4,T4,1,4,16,1.2,0.25,0.6,,\n");
+	/* the same with interruption rates: the solver counts a spot GPU as 1 - rate */
+	tu_write(tu_path(dir, "o2.csv"), "provider,region,instance_type,gpu_model,gpus_per_instance,"
+		 "vcpus,memory_gib,ondemand_hourly,spot_hourly,reserved_1y_hourly,reserved_3y_hourly,"
+		 "spot_interruption_rate\n"
+		 "aws,us-east-1,g4dn.xlarge,T4,1,4,16,1.0,0.3,0.5,,0.01\n"
+		 "gcp,us-central1,n1-t4,T4,1,4,16,1.2,0.25,0.6,,0.02\n");
+	tu_write(tu_path(dir, "c.yaml"), "policy:\n  max_spot_share: 0.5\n");
+	write_usage(tu_path(dir, "d.csv"), tm_from_civil(2026, 12, 1) * TM_DAY, 2, wi_gpus);
+	/* spot at most 2 of 4: 2 reserved (1.0) + 2 gcp spot (0.5) = 1.5 an hour */
+	CU_ASSERT_DOUBLE_EQUAL(whatif_total(dir, "--config c.yaml", "baseline"), 3.00, 1e-9);
+	/* without gcp, spot is aws's 0.3: 1.6 an hour */
+	CU_ASSERT_DOUBLE_EQUAL(whatif_total(dir, "--config c.yaml --set provider.gcp=off",
+					    "scenario"), 3.20, 1e-9);
+	/* no spot at all: 4 reserved, 2.0 an hour */
+	CU_ASSERT_DOUBLE_EQUAL(whatif_total(dir, "--config c.yaml --set policy.max_spot_share=0",
+					    "scenario"), 4.00, 1e-9);
+	/* twice the demand: 4 reserved + 4 gcp spot = 3.0 an hour */
+	CU_ASSERT_DOUBLE_EQUAL(whatif_total(dir, "--config c.yaml --set 'demand*=2'", "scenario"),
+			       6.00, 1e-9);
+	/* spot twice as dear: 0.5 at gcp; 2, 3 or 4 reserved all cost 2.0 an hour */
+	CU_ASSERT_DOUBLE_EQUAL(whatif_total(dir, "--config c.yaml --set 'spot_price*=2'",
+					    "scenario"), 4.00, 1e-9);
+	/* 10 points more discount: aws 1y at 0.4: 0.8 + 0.5 = 1.3 an hour */
+	CU_ASSERT_DOUBLE_EQUAL(whatif_total(dir, "--config c.yaml --set 'reserved_discount+=0.1'",
+					    "scenario"), 2.60, 1e-9);
+	/* at most 1 GPU in us-central1: 1 gcp spot + 1 aws spot: 1.0 + 0.25 + 0.3 = 1.55 */
+	CU_ASSERT_DOUBLE_EQUAL(whatif_total(dir, "--config c.yaml --set region.us-central1.quota=1",
+					    "scenario"), 3.10, 1e-9);
+	/* two assumptions apply in order: spot share +0.1 then demand x 1.5 */
+	CU_ASSERT(!isnan(whatif_total(dir, "--config c.yaml --set 'policy.max_spot_share+=0.1' "
+				      "--set 'demand*=1.5'", "scenario")));
+	/* risk with interruption rates: 2 spot GPUs count 1.96, so the baseline holds 3
+	 * reserved + 2 gcp spot an hour: 2 x 2 h x 2% = 0.08 interruptions, spot 4 of 10
+	 * GPU-hours; without gcp, 4 reserved (2.0 an hour beats 1.5 + 2 x 0.3) and no spot */
+	CU_ASSERT_EQUAL(tu_capplan(dir, "whatif --config c.yaml --offerings o2.csv --demand d.csv "
+				   "--set provider.gcp=off --json", &out, NULL), 0);
+	root = out ? yajl_tree_parse(out, NULL, 0) : NULL;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "baseline", "risk", "expected_interruptions"), 0.08, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "scenario", "risk", "expected_interruptions"), 0, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "baseline", "risk", "spot_share"), 0.4, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "delta", "reserved_instances", NULL), 1, 1e-9);
+	yajl_tree_free(root);
+	free(out);
+	out = NULL;
+	/* Markdown side by side */
+	CU_ASSERT_EQUAL(tu_capplan(dir, "whatif --config c.yaml --offerings o.csv --demand d.csv "
+				   "--set provider.gcp=off --format md", &out, NULL), 0);
+	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "| **total USD** | **3.00** | **3.20** | "
+					     "**+0.20 (+6.7%)** |"));
+	free(out);
+	/* an assumption naming nothing is an input error */
+	CU_ASSERT_EQUAL(tu_capplan(dir, "whatif --offerings o.csv --demand d.csv --set "
+				   "provider.oracle=off", NULL, NULL), 2);
+}
+
 void reports_suite_register(void)
 {
 	CU_pSuite s = CU_add_suite("reports", NULL, NULL);
@@ -523,5 +710,7 @@ void reports_suite_register(void)
 	CU_add_test(s, "weekly: hand-worked figures agree to the cent", test_weekly_figures);
 	CU_add_test(s, "weekly: hostile names are escaped", test_weekly_escaping);
 	CU_add_test(s, "weekly: html renders in headless chromium", test_weekly_chromium);
+	CU_add_test(s, "backtest: hand-worked two-week accounting", test_backtest_two_weeks);
+	CU_add_test(s, "whatif: hand-worked scenarios", test_whatif);
 	CU_add_test(s, "bad flags exit 2", test_bad_flags);
 }
