@@ -589,11 +589,105 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 static int usage_import_prometheus(struct cmd_ctx *ctx, const char *url, const char *query,
 				   const char *label, int64_t from, int64_t to, struct err *e)
 {
-	(void)ctx;
-	(void)url;
-	(void)query;
-	(void)label;
-	(void)from;
-	(void)to;
-	return err_set(e, ERR_INPUT, "usage import --prometheus is not available yet");
+	struct config *cfg = NULL;
+	struct store *st = NULL;
+	struct prometheus_query q;
+	struct prometheus_result *r = NULL;
+	struct store_usage_row *rows = NULL;
+	char source[600], a[TM_ISO_LEN], b[TM_ISO_LEN];
+	const char *env;
+	long max_points = 0, attempts = 0, backoff = 0;
+	size_t i, models = 0;
+	int64_t now = tm_now();
+	int rc;
+
+	if ((rc = planner_config(ctx, &cfg, e)) < 0)
+		goto out;
+	memset(&q, 0, sizeof(q));
+	q.url = url;
+	if (query == NULL)
+		query = config_str(cfg, "usage.prometheus.query", "dcgm");
+	if (strcmp(query, "dcgm") == 0) {
+		q.query = providers_prometheus_dcgm_query;
+		q.gpu_label = providers_prometheus_dcgm_label;
+	} else if (strcmp(query, "kube") == 0) {
+		q.query = providers_prometheus_kube_query;
+		q.gpu_label = providers_prometheus_kube_label;
+	} else {
+		q.query = query;
+		q.gpu_label = config_str(cfg, "usage.prometheus.gpu_label",
+					 providers_prometheus_dcgm_label);
+	}
+	if (label)
+		q.gpu_label = label;
+	/* dates inclusive; by default the last 30 days up to the last complete hour */
+	if (to == INT64_MAX)
+		to = tm_floor_hour(now) - TM_HOUR;
+	if (from == INT64_MIN)
+		from = to - 30 * (int64_t)TM_DAY + TM_HOUR;
+	q.start = tm_floor_hour(from);
+	q.end = tm_floor_hour(to);
+	if (q.end < q.start) {
+		rc = err_set(e, ERR_INPUT, "--from is after --to");
+		goto out;
+	}
+	/* secrets from the environment win over the file; they never reach a message or the store */
+	env = getenv("CAPPLAN_PROMETHEUS_TOKEN");
+	q.bearer_token = env && *env ? env : config_str(cfg, "usage.prometheus.token", NULL);
+	q.username = config_str(cfg, "usage.prometheus.username", NULL);
+	env = getenv("CAPPLAN_PROMETHEUS_PASSWORD");
+	q.password = env && *env ? env : config_str(cfg, "usage.prometheus.password", NULL);
+	if ((rc = config_long(cfg, "usage.prometheus.max_points", 0, &max_points, e)) < 0 ||
+	    (rc = config_long(cfg, "usage.prometheus.max_attempts", 0, &attempts, e)) < 0 ||
+	    (rc = config_long(cfg, "usage.prometheus.backoff_ms", 0, &backoff, e)) < 0)
+		goto out;
+	if (max_points < 0 || max_points > 11000) {
+		rc = err_set(e, ERR_INPUT, "\"usage.prometheus.max_points\" is %ld, not in 1..11000",
+			     max_points);
+		goto out;
+	}
+	q.max_points = (size_t)max_points;
+	q.max_attempts = (int)attempts;
+	q.backoff_base_ms = backoff;
+	providers_prometheus_source(url, source, sizeof(source));
+	if ((rc = planner_store(ctx, cfg, &st, e)) < 0)
+		goto out;
+	cmd_debug(ctx, "prometheus: %s: %s (label %s)\n", source, q.query, q.gpu_label);
+	if ((rc = providers_prometheus_fetch(&r, &q, e)) < 0)
+		goto out;
+	if (r->n && (rows = err_calloc(r->n, sizeof(*rows), e)) == NULL) {
+		rc = ERR_NOMEM;
+		goto out;
+	}
+	for (i = 0; i < r->n; i++) {
+		rows[i].ts = r->v[i].ts;
+		snprintf(rows[i].gpu_model, sizeof(rows[i].gpu_model), "%s", r->v[i].gpu_model);
+		rows[i].gpus = r->v[i].gpus;
+		models += i == 0 || strcmp(r->v[i].gpu_model, r->v[i - 1].gpu_model) != 0;
+	}
+	if ((rc = store_begin(st, e)) < 0)
+		goto out;
+	if ((rc = store_usage_import(st, source, "prometheus", q.start, q.end, rows, r->n, now,
+				     NULL, e)) < 0 ||
+	    (rc = store_commit(st, e)) < 0) {
+		store_rollback(st);
+		goto out;
+	}
+	tm_format(q.start, a);
+	tm_format(q.end, b);
+	cmd_info(ctx, "imported %zu hourly rows of %zu GPU models from %s, %s .. %s (%zu requests,"
+		 " %zu series", r->n, models, source, a, b, r->requests, r->series);
+	if (r->unlabeled)
+		cmd_info(ctx, "; %zu series without the \"%s\" label left out", r->unlabeled,
+			 q.gpu_label);
+	cmd_info(ctx, "); hours without a sample are gaps (usage show --gaps)\n");
+	if (ctx->json)
+		printf("{\"imported\":%zu,\"models\":%zu,\"requests\":%zu,\"series\":%zu}\n", r->n,
+		       models, r->requests, r->series);
+out:
+	free(rows);
+	providers_prometheus_result_free(r);
+	store_close(st);
+	config_free(cfg);
+	return rc;
 }

@@ -6,6 +6,7 @@
  * (later) the adapters that fetch catalogs and prices and carry out fleet changes.
  */
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util/err.h"
 
@@ -177,5 +178,61 @@ int providers_compute_retag(providers_compute *pc, const char *region, const cha
 void providers_pool_label(const char *pool, char *out, size_t n);
 /* A name-based (version 5, SHA-1) UUID of s in the URL namespace: GCE requestId. */
 void providers_uuid5(const char *s, char out[37]);
+
+/* --- Prometheus: hourly GPUs in use (providers/prometheus.c) ------------------------------- */
+
+/*
+ * The default queries (config usage.prometheus.query, --query dcgm|kube). DCGM: GPUs busy per
+ * model, with an explicit 0 for a model whose exporter reports GPUs but none busy (the "or"
+ * side); an hour where no exporter reports is absent: a gap, not 0. kube-state-metrics: GPUs
+ * requested by pods, joined to the node's GPU product label (exposed only when the node label
+ * nvidia.com/gpu.product is in --metric-labels-allowlist).
+ */
+extern const char providers_prometheus_dcgm_query[];
+extern const char providers_prometheus_dcgm_label[];	/* "modelName" */
+extern const char providers_prometheus_kube_query[];
+extern const char providers_prometheus_kube_label[];	/* "label_nvidia_com_gpu_product" */
+
+struct prometheus_query {
+	const char *url;		/* base URL ("https://prom.example.com:9090[/prefix]") */
+	const char *query;		/* PromQL */
+	const char *gpu_label;		/* the label that names the GPU model */
+	int64_t start, end;		/* hour starts, inclusive; step is one hour */
+	const char *bearer_token;	/* "Authorization: Bearer", or NULL */
+	const char *username;		/* basic auth when not NULL (and no token) */
+	const char *password;
+	size_t max_points;		/* per series and request; 0 = 10,000 (server limit 11,000) */
+	int max_attempts;		/* 0 = the HTTP client's defaults */
+	long backoff_base_ms;
+	long timeout_ms;
+};
+
+/* One hour of one GPU model: the sum of the series whose label maps to that model. */
+struct prometheus_sample {
+	int64_t ts;
+	char gpu_model[32];
+	double gpus;
+};
+
+struct prometheus_result {
+	struct prometheus_sample *v;	/* by model, then hour; hours without a sample are absent */
+	size_t n;
+	size_t requests;		/* query_range calls made (one per chunk) */
+	size_t series;			/* series read over all chunks */
+	size_t unlabeled;		/* series without the GPU label, left out */
+};
+
+/*
+ * Runs q over [start, end] in chunks under the server's points-per-series limit, parsing each
+ * matrix as it streams (yajl callbacks). Timestamps may be JSON integers or floats; values
+ * "NaN"/"Inf" are gaps. A Prometheus error ("status":"error", errorType, error) is returned
+ * as it was written, ERR_RUNTIME. GPU label values map to canonical names (DCGM's spaces and
+ * kube-state-metrics' dashes alike); unknown ones are kept as written. *out is the caller's.
+ */
+int providers_prometheus_fetch(struct prometheus_result **out, const struct prometheus_query *q,
+			       struct err *e);
+void providers_prometheus_result_free(struct prometheus_result *r);
+/* "prometheus:" + the URL without userinfo or secret parameters: the usage source name. */
+void providers_prometheus_source(const char *url, char *out, size_t n);
 
 #endif

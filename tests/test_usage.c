@@ -414,6 +414,256 @@ static void test_cli_show_notes_spread(void)
 	free(a);
 }
 
+/* --- Prometheus, against tests/fakeprom ------------------------------------------------- */
+
+/* Starts the fake in dir with args; returns its port (0 on failure). Stopped by stop_fake. */
+static int start_fake(const char *dir, const char *args)
+{
+	char cmd[2048], *port;
+	int i, p = 0;
+
+	snprintf(cmd, sizeof(cmd), "python3 '%s' --port-file pf --log log %s >fake.out 2>&1 &"
+		 " echo $! > fake.pid", tu_src("tests/fakeprom/fakeprom.py"), args);
+	CU_ASSERT_EQUAL_FATAL(tu_sh(dir, cmd, NULL, NULL), 0);
+	for (i = 0; i < 100 && p == 0; i++) {
+		if ((port = tu_read(tu_path(dir, "pf"), NULL)) != NULL) {
+			p = atoi(port);
+			free(port);
+		} else {
+			tu_sh(dir, "sleep 0.05", NULL, NULL);
+		}
+	}
+	CU_ASSERT_NOT_EQUAL(p, 0);
+	return p;
+}
+
+static void stop_fake(const char *dir)
+{
+	/* only the process this test started, by its id */
+	tu_sh(dir, "kill $(cat fake.pid) 2>/dev/null; rm -f pf", NULL, NULL);
+}
+
+/* How many lines of the fake's request log contain needle. */
+static int log_count(const char *dir, const char *needle)
+{
+	char *log = tu_read(tu_path(dir, "log"), NULL), *p;
+	int n = 0;
+
+	for (p = log; p && (p = strstr(p, needle)) != NULL; p += strlen(needle))
+		n++;
+	free(log);
+	return n;
+}
+
+static void test_prom_dcgm_zeros_and_gaps(void)
+{
+	const char *dir = tu_tmpdir();
+	char args[1024], *a;
+	int port = start_fake(dir, "--float-ts");
+
+	/*
+	 * 2026-10-24: hour k is h = 498000 + k; A100 busy = h % 9 = (3 + k) % 9, T4 none busy,
+	 * no exporter at 10:00..12:00. The default query's "or ... * 0" gives explicit zeros.
+	 */
+	snprintf(args, sizeof(args), "--db u.db usage import --prometheus http://127.0.0.1:%d/"
+		 " --from 2026-10-24 --to 2026-10-24", port);
+	free(run_ok(dir, args));
+	a = run_ok(dir, "--db u.db usage show --csv --gpu A100-40GB");
+	CU_ASSERT_PTR_NOT_NULL(strstr(a, "2026-10-24T00:00:00Z,A100-40GB,3\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(a, "2026-10-24T05:00:00Z,A100-40GB,8\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(a, "2026-10-24T06:00:00Z,A100-40GB,0\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(a, "2026-10-24T13:00:00Z,A100-40GB,7\n"));
+	CU_ASSERT_PTR_NULL(strstr(a, "2026-10-24T11:00:00Z"));
+	free(a);
+	a = run_ok(dir, "--db u.db usage show --csv --gpu T4");
+	CU_ASSERT_PTR_NOT_NULL(strstr(a, "2026-10-24T06:00:00Z,T4,0\n"));
+	free(a);
+	a = run_ok(dir, "--db u.db usage show --gaps --csv --from 2026-10-24 --to 2026-10-24");
+	CU_ASSERT_STRING_EQUAL(a, "gpu_model,from,to,hours\n"
+			       "A100-40GB,2026-10-24T10:00:00Z,2026-10-24T12:00:00Z,3\n"
+			       "T4,2026-10-24T10:00:00Z,2026-10-24T12:00:00Z,3\n");
+	free(a);
+	a = run_ok(dir, "--db u.db usage show --json");
+	/* 21 hours each: 24 less the outage */
+	CU_ASSERT_PTR_NOT_NULL(strstr(a, "\"gpu_model\":\"T4\",\"first\":\"2026-10-24T00:00:00Z\","
+				      "\"last\":\"2026-10-24T23:00:00Z\",\"hours\":21,"
+				      "\"missing_hours\":3"));
+	free(a);
+	CU_ASSERT_EQUAL(log_count(dir, "\"step\": 3600.0"), 1);
+	CU_ASSERT_EQUAL(log_count(dir, "or count by (modelName) (DCGM_FI_DEV_GPU_UTIL) * 0"), 1);
+
+	/* without the zero side: hours with none busy are absent, T4 never appears */
+	snprintf(args, sizeof(args), "--db v.db usage import --prometheus http://127.0.0.1:%d"
+		 " --query 'count by (modelName) (DCGM_FI_DEV_GPU_UTIL > 0)'"
+		 " --from 2026-10-24 --to 2026-10-24", port);
+	free(run_ok(dir, args));
+	a = run_ok(dir, "--db v.db usage show --csv");
+	CU_ASSERT_PTR_NULL(strstr(a, "T4"));
+	CU_ASSERT_PTR_NULL(strstr(a, "2026-10-24T06:00:00Z"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(a, "2026-10-24T05:00:00Z,A100-40GB,8\n"));
+	free(a);
+	stop_fake(dir);
+}
+
+static void test_prom_kube_and_chunks(void)
+{
+	const char *dir = tu_tmpdir();
+	char args[1024], *a, *b;
+	int port = start_fake(dir, "");
+
+	/* GPUs requested, the node label with dashes: (h % 5) * 2 = (k % 5) * 2, L4 1 */
+	snprintf(args, sizeof(args), "--db u.db usage import --prometheus http://127.0.0.1:%d"
+		 " --query kube --from 2026-10-24 --to 2026-10-24", port);
+	free(run_ok(dir, args));
+	a = run_ok(dir, "--db u.db usage show --csv");
+	CU_ASSERT_PTR_NOT_NULL(strstr(a, "2026-10-24T03:00:00Z,A100-40GB,6\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(a, "2026-10-24T05:00:00Z,A100-40GB,0\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(a, "2026-10-24T03:00:00Z,L4,1\n"));
+	CU_ASSERT_EQUAL(log_count(dir, "kube_pod_container_resource_requests"), 1);
+
+	/* chunks of 10 points: 24 hours are 3 requests, and the same numbers */
+	tu_write(tu_path(dir, "c.yaml"), "store: w.db\nusage:\n  prometheus:\n"
+		 "    query: kube\n    max_points: 10\n");
+	snprintf(args, sizeof(args), "--config c.yaml usage import --prometheus http://127.0.0.1:%d"
+		 " --from 2026-10-24 --to 2026-10-24", port);
+	free(run_ok(dir, args));
+	b = run_ok(dir, "--db w.db usage show --csv");
+	CU_ASSERT_STRING_EQUAL(a, b);
+	free(a);
+	free(b);
+	CU_ASSERT_EQUAL(log_count(dir, "\"points\": 10}"), 2);
+	CU_ASSERT_EQUAL(log_count(dir, "\"points\": 4}"), 1);
+
+	/* two years (17,520 hours) by default: under the 11,000-point limit in 2 requests */
+	tu_sh(dir, ": > log", NULL, NULL);
+	snprintf(args, sizeof(args), "--db x.db usage import --prometheus http://127.0.0.1:%d"
+		 " --query kube --from 2025-01-01 --to 2026-12-31", port);
+	free(run_ok(dir, args));
+	CU_ASSERT_EQUAL(log_count(dir, "\"points\": 10000}"), 1);
+	CU_ASSERT_EQUAL(log_count(dir, "\"points\": 7520}"), 1);
+	CU_ASSERT_EQUAL(log_count(dir, "query_range"), 2);
+	a = run_ok(dir, "--db x.db usage show --csv --gpu L4 --from 2026-02-21T06:00:00Z"
+		   " --to 2026-02-21T07:00:00Z");
+	/* hour 10,000 from 2025-01-01 (the second chunk's first) and the one before it */
+	CU_ASSERT_STRING_EQUAL(a, "timestamp,gpu_model,gpus\n2026-02-21T06:00:00Z,L4,1\n"
+			       "2026-02-21T07:00:00Z,L4,1\n");
+	free(a);
+	stop_fake(dir);
+}
+
+static void test_prom_errors(void)
+{
+	const char *dir = tu_tmpdir();
+	char args[1024], *err = NULL, *before, *after;
+	int port, rc;
+
+	port = start_fake(dir, "--error bad_data");
+	tu_write(tu_path(dir, "a.csv"), "timestamp,gpu_model,gpus\n2026-10-24T00:00:00Z,L4,2\n");
+	free(run_ok(dir, "--db u.db usage import a.csv"));
+	before = run_ok(dir, "--db u.db usage show --csv");
+	snprintf(args, sizeof(args), "--db u.db usage import --prometheus http://127.0.0.1:%d"
+		 " --from 2026-10-24 --to 2026-10-24", port);
+	rc = tu_capplan(dir, args, NULL, &err);
+	CU_ASSERT_EQUAL(rc, 1);
+	/* Prometheus' own errorType and error, as written */
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "HTTP 400: bad_data: 1:7: parse error: "
+					     "unexpected \"}\" in aggregation"));
+	free(err);
+	after = run_ok(dir, "--db u.db usage show --csv");
+	CU_ASSERT_STRING_EQUAL(before, after);
+	free(after);
+	stop_fake(dir);
+
+	/* "status":"error" inside a 200 */
+	port = start_fake(dir, "--error in_body");
+	snprintf(args, sizeof(args), "--db u.db usage import --prometheus http://127.0.0.1:%d"
+		 " --from 2026-10-24 --to 2026-10-24", port);
+	rc = tu_capplan(dir, args, NULL, &err);
+	CU_ASSERT_EQUAL(rc, 1);
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "execution: query processing would load too "
+					     "many samples into memory in query execution"));
+	free(err);
+	after = run_ok(dir, "--db u.db usage show --csv");
+	CU_ASSERT_STRING_EQUAL(before, after);
+	free(after);
+	free(before);
+	stop_fake(dir);
+
+	/* 503 once: retried (fast backoff from the config), then imported */
+	port = start_fake(dir, "--error unavailable");
+	tu_write(tu_path(dir, "c.yaml"), "store: u.db\nusage:\n  prometheus:\n"
+		 "    backoff_ms: 10\n");
+	snprintf(args, sizeof(args), "--config c.yaml usage import --prometheus"
+		 " http://127.0.0.1:%d --from 2026-10-24 --to 2026-10-24", port);
+	free(run_ok(dir, args));
+	CU_ASSERT_EQUAL(log_count(dir, "query_range"), 2);
+	stop_fake(dir);
+}
+
+static void test_prom_auth(void)
+{
+	const char *dir = tu_tmpdir();
+	char args[1024], *out = NULL, *err = NULL, *db;
+	int port, rc;
+
+	port = start_fake(dir, "--token s3cret-T0KEN");
+	snprintf(args, sizeof(args), "--db u.db usage import --prometheus http://127.0.0.1:%d"
+		 " --from 2026-10-24 --to 2026-10-24", port);
+	rc = tu_capplan(dir, args, NULL, &err);
+	CU_ASSERT_EQUAL(rc, 1);
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "HTTP 401"));
+	free(err);
+	CU_ASSERT_EQUAL(log_count(dir, "\"auth\": \"none\""), 1);
+	/* the token from the environment is sent, and appears nowhere */
+	snprintf(args, sizeof(args), "-v --db u.db usage import --prometheus http://127.0.0.1:%d"
+		 " --from 2026-10-24 --to 2026-10-24", port);
+	setenv("CAPPLAN_PROMETHEUS_TOKEN", "s3cret-T0KEN", 1);
+	rc = tu_capplan(dir, args, &out, &err);
+	unsetenv("CAPPLAN_PROMETHEUS_TOKEN");
+	CU_ASSERT_EQUAL(rc, 0);
+	CU_ASSERT_EQUAL(log_count(dir, "\"auth\": \"bearer-ok\""), 1);
+	CU_ASSERT_PTR_NULL(out && strstr(out, "s3cret"));
+	CU_ASSERT_PTR_NULL(err && strstr(err, "s3cret"));
+	free(out);
+	free(err);
+	stop_fake(dir);
+
+	/* basic auth from the URL's userinfo: sent, and the password never stored */
+	port = start_fake(dir, "--basic alice:pa55word");
+	snprintf(args, sizeof(args), "--db u.db usage import --prometheus"
+		 " http://alice:pa55word@127.0.0.1:%d --from 2026-10-24 --to 2026-10-24", port);
+	rc = tu_capplan(dir, args, &out, &err);
+	CU_ASSERT_EQUAL(rc, 0);
+	CU_ASSERT_PTR_NULL(err && strstr(err, "pa55word"));
+	free(out);
+	free(err);
+	CU_ASSERT_EQUAL(log_count(dir, "\"auth\": \"basic-ok\""), 1);
+	/* and from the config */
+	tu_write(tu_path(dir, "c.yaml"), "store: u.db\nusage:\n  prometheus:\n"
+		 "    username: alice\n    password: pa55word\n");
+	snprintf(args, sizeof(args), "--config c.yaml usage import --prometheus"
+		 " http://127.0.0.1:%d --from 2026-10-25 --to 2026-10-25", port);
+	free(run_ok(dir, args));
+	CU_ASSERT_EQUAL(log_count(dir, "\"auth\": \"basic-ok\""), 2);
+	out = run_ok(dir, "--db u.db usage show");
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "prometheus:http://127.0.0.1:"));
+	CU_ASSERT_PTR_NULL(strstr(out, "pa55word"));
+	free(out);
+	free(run_ok(dir, "--db u.db usage show --csv"));	/* checkpoints nothing: read only */
+	tu_sh(dir, "cat u.db u.db-wal > all.bin 2>/dev/null", NULL, NULL);
+	{
+		size_t len = 0, i, hits = 0;
+
+		db = tu_read(tu_path(dir, "all.bin"), &len);
+		CU_ASSERT_PTR_NOT_NULL(db);
+		for (i = 0; db && i + 8 <= len; i++)
+			hits += memcmp(db + i, "pa55word", 8) == 0 || memcmp(db + i, "s3cret-T", 8) == 0;
+		CU_ASSERT_EQUAL(hits, 0);
+	}
+	free(db);
+	stop_fake(dir);
+}
+
 void usage_suite_register(void)
 {
 	CU_pSuite s = CU_add_suite("usage", NULL, NULL);
@@ -428,4 +678,12 @@ void usage_suite_register(void)
 	CU_add_test(s, "cli: re-import replaces its window; gaps; gzip", test_cli_reimport_replaces);
 	CU_add_test(s, "cli: usage.prefer decides overlaps, else the latest", test_cli_prefer);
 	CU_add_test(s, "cli: usage show says daily rows were spread", test_cli_show_notes_spread);
+	CU_add_test(s, "prometheus: DCGM explicit zeros vs gaps, float timestamps",
+		    test_prom_dcgm_zeros_and_gaps);
+	CU_add_test(s, "prometheus: kube-state-metrics join; chunks under 11,000 points",
+		    test_prom_kube_and_chunks);
+	CU_add_test(s, "prometheus: errors as written, store unchanged; 503 retried",
+		    test_prom_errors);
+	CU_add_test(s, "prometheus: bearer and basic auth sent, never logged or stored",
+		    test_prom_auth);
 }
