@@ -726,6 +726,249 @@ static void test_commitments_print_only(void)
 	fake_stop(&f);
 }
 
+/* --- GCP and Azure ----------------------------------------------------------------------- */
+
+static void setup_multi(struct fake *f, const char *fake_cfg)
+{
+	const char *dir = tu_tmpdir();
+	char cfg[4096], *pub, *json;
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	CU_ASSERT_EQUAL_FATAL(fake_start(f, dir), 0);
+	/* the fake checks the JWT's RS256 signature with the service account's public key */
+	pub = tu_read(tu_src("tests/data/apply/gcp-sa.pub.pem"), NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(pub);
+	buf_puts(&b, "{\"gcp_public_key\": \"");
+	for (i = 0; pub[i]; i++)
+		if (pub[i] == '\n')
+			buf_puts(&b, "\\n");
+		else
+			buf_putc(&b, pub[i]);
+	buf_puts(&b, "\", \"azure_secret\": \"s3cret-azure-value\"}");
+	json = buf_detach(&b);
+	fake_config(f, json);
+	free(json);
+	free(pub);
+	if (fake_cfg)
+		fake_config(f, fake_cfg);
+	snprintf(cfg, sizeof(cfg),
+		 "store: st.db\n"
+		 "apply:\n"
+		 "  retry_base_ms: 5\n"
+		 "providers:\n"
+		 "  gcp:\n"
+		 "    project: capplan-test\n"
+		 "    zones:\n"
+		 "      us-central1: [us-central1-a, us-central1-b]\n"
+		 "    image: projects/debian-cloud/global/images/family/debian-12\n"
+		 "    service_account_file: %s\n"
+		 "    endpoints:\n"
+		 "      compute: http://127.0.0.1:%d\n"
+		 "      token: http://127.0.0.1:%d\n"
+		 "  azure:\n"
+		 "    subscription_id: 00000000-0000-0000-0000-000000000001\n"
+		 "    resource_group: gpu\n"
+		 "    image: Canonical:ubuntu-24_04-lts:server:latest\n"
+		 "    subnet_id: /subscriptions/x/resourceGroups/gpu/providers/Microsoft.Network/"
+		 "virtualNetworks/v/subnets/s\n"
+		 "    admin_user: ops\n"
+		 "    ssh_public_key_file: %s\n"
+		 "    endpoints:\n"
+		 "      arm: http://127.0.0.1:%d\n"
+		 "      login: http://127.0.0.1:%d\n",
+		 tu_src("tests/data/apply/gcp-sa.json"), f->port, f->port,
+		 tu_src("tests/data/apply/azure-ssh.pub"), f->port, f->port);
+	tu_write(tu_path(dir, "capplan.yaml"), cfg);
+	setenv("CAPPLAN_NOW", "2026-11-23T13:20:00Z", 1);
+	setenv("AZURE_TENANT_ID", "tenant-1", 1);
+	setenv("AZURE_CLIENT_ID", "app-1", 1);
+	setenv("AZURE_CLIENT_SECRET", "s3cret-azure-value", 1);
+	unsetenv("GOOGLE_APPLICATION_CREDENTIALS");
+}
+
+static int apply_multi(const struct fake *f, const char *args, char **out, char **err)
+{
+	char cmd[1024];
+
+	snprintf(cmd, sizeof(cmd), "--config capplan.yaml apply --plan-file '%s' %s",
+		 tu_src("tests/data/apply/plan_multi.json"), args);
+	return tu_capplan(f->dir, cmd, out, err);
+}
+
+/* Running instances of the fake's api ("gce", "arm") and how many are in zone (NULL any). */
+static int count_api(yajl_val st, const char *api, const char *zone)
+{
+	yajl_val a = get(st, "instances");
+	size_t i;
+	int n = 0;
+
+	for (i = 0; a && i < YAJL_GET_ARRAY(a)->len; i++) {
+		yajl_val x = YAJL_GET_ARRAY(a)->values[i];
+
+		if (strcmp(gets(x, "api"), api) == 0 && strcmp(gets(x, "state"), "running") == 0 &&
+		    (zone == NULL || strcmp(gets(x, "zone"), zone) == 0))
+			n++;
+	}
+	return n;
+}
+
+static void test_gcp(void)
+{
+	struct fake f;
+	char *out = NULL, *err = NULL;
+	yajl_val st, a;
+	size_t i;
+
+	/* zone a has room for 2: the rest goes to zone b */
+	setup_multi(&f, "{\"zone_capacity\": {\"us-central1-a\": 2}}");
+	CU_ASSERT_EQUAL(apply_multi(&f, "--provider gcp", &out, &err), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "would call POST /compute/v1/projects/capplan-test/zones/"
+				      "us-central1-a/instances/bulkInsert count=3 provisioningModel=SPOT"));
+	free(out);
+	free(err);
+	st = fake_state(&f);
+	CU_ASSERT_EQUAL(count_api(st, "gce", NULL), 0);
+	CU_ASSERT_EQUAL(count_calls(st, "instances.bulkInsert"), 0);
+	yajl_tree_free(st);
+	CU_ASSERT_EQUAL(apply_multi(&f, "--provider gcp --yes", &out, &err), 0);
+	free(out);
+	free(err);
+	st = fake_state(&f);
+	CU_ASSERT_EQUAL(count_api(st, "gce", NULL), 4);
+	CU_ASSERT_EQUAL(count_api(st, "gce", "us-central1-a"), 2);
+	CU_ASSERT_EQUAL(count_api(st, "gce", "us-central1-b"), 2);
+	CU_ASSERT_EQUAL(count_api(st, "arm", NULL), 0);	/* --provider gcp only */
+	a = get(st, "instances");
+	for (i = 0; i < YAJL_GET_ARRAY(a)->len; i++) {
+		yajl_val x = YAJL_GET_ARRAY(a)->values[i];
+		const char *l = tag(x, "capplan-pool");
+
+		CU_ASSERT_STRING_EQUAL(tag(x, "capplan-managed"), "true");
+		CU_ASSERT(l && (strcmp(l, "gcp_us-central1_a2-highgpu-1g_spot") == 0 ||
+				strcmp(l, "gcp_us-central1_a2-highgpu-1g_ondemand") == 0));
+	}
+	yajl_tree_free(st);
+	/* the second run is a no-op */
+	CU_ASSERT_EQUAL(apply_multi(&f, "--provider gcp --yes", &out, &err), 0);
+	CU_ASSERT_PTR_NULL(strstr(out, "ok"));
+	free(out);
+	free(err);
+	st = fake_state(&f);
+	CU_ASSERT_EQUAL(count_api(st, "gce", NULL), 4);
+	/* spot: a (2 made), b (1); on-demand: a (full: none), b (1) */
+	CU_ASSERT_EQUAL(count_calls(st, "instances.bulkInsert"), 4);
+	CU_ASSERT_EQUAL(count_calls(st, "instances.delete"), 0);
+	yajl_tree_free(st);
+	/* 14:00: spot 3 -> 1, ondemand 1 -> 0 */
+	setenv("CAPPLAN_NOW", "2026-11-23T14:20:00Z", 1);
+	CU_ASSERT_EQUAL(apply_multi(&f, "--provider gcp --yes", &out, &err), 0);
+	setenv("CAPPLAN_NOW", "2026-11-23T13:20:00Z", 1);
+	free(out);
+	free(err);
+	st = fake_state(&f);
+	CU_ASSERT_EQUAL(count_api(st, "gce", NULL), 1);
+	CU_ASSERT_EQUAL(count_calls(st, "instances.delete"), 3);
+	/* the one kept is the oldest: the first launched, in zone a */
+	CU_ASSERT_STRING_EQUAL(instance_state(st, "us-central1-a/capplan-3441dbea-0001"), "running");
+	yajl_tree_free(st);
+	fake_stop(&f);
+}
+
+static void test_gcp_kill9_replays_request_id(void)
+{
+	struct fake f;
+	char *out = NULL, *err = NULL, cmd[1400], cfgjson[600];
+	yajl_val st;
+
+	setup_multi(&f, NULL);
+	snprintf(cfgjson, sizeof(cfgjson), "{\"describe_lag\": 10, \"kill\": {\"op\": "
+		 "\"instances.bulkInsert\", \"n\": 1, \"pid_file\": \"%s/capplan.pid\"}}", f.dir);
+	fake_config(&f, cfgjson);
+	snprintf(cmd, sizeof(cmd), "sh -c 'echo $$ > capplan.pid; exec \"%s\" --config capplan.yaml "
+		 "apply --plan-file \"%s\" --provider gcp --yes' 2>/dev/null", getenv("CAPPLAN_BIN"),
+		 tu_src("tests/data/apply/plan_multi.json"));
+	CU_ASSERT_NOT_EQUAL(tu_sh(f.dir, cmd, &out, &err), 0);
+	free(out);
+	free(err);
+	st = fake_state(&f);
+	CU_ASSERT_EQUAL(count_api(st, "gce", NULL), 3);
+	yajl_tree_free(st);
+	/* the listing lags, but the pending attempt replays its requestId: the same operation */
+	CU_ASSERT_EQUAL(apply_multi(&f, "--provider gcp --yes", &out, &err), 0);
+	free(out);
+	free(err);
+	st = fake_state(&f);
+	CU_ASSERT_EQUAL(count_api(st, "gce", NULL), 4);
+	CU_ASSERT_EQUAL(YAJL_GET_ARRAY(get(st, "instances"))->len, 4);
+	yajl_tree_free(st);
+	fake_stop(&f);
+}
+
+static void test_azure(void)
+{
+	struct fake f;
+	char *out = NULL, *err = NULL, *db;
+	yajl_val st, j;
+
+	setup_multi(&f, "{\"capacity\": {\"Standard_NC24ads_A100_v4\": 2}, "
+			"\"throttle\": {\"virtualMachineScaleSets.list\": 1}}");
+	CU_ASSERT_EQUAL(apply_multi(&f, "--provider azure", &out, &err), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "sku.capacity=2 priority=Spot"));
+	free(out);
+	free(err);
+	st = fake_state(&f);
+	CU_ASSERT_EQUAL(count_calls(st, "virtualMachineScaleSets.createOrUpdate"), 0);
+	yajl_tree_free(st);
+	/* room for 2: the spot set fills, the on-demand set cannot: 1 GPU short */
+	CU_ASSERT_EQUAL(apply_multi(&f, "--provider azure --yes --json", &out, &err), 1);
+	j = yajl_tree_parse(out, NULL, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+	CU_ASSERT_EQUAL(YAJL_GET_INTEGER(get(j, "shortfall_gpus")), 1);
+	yajl_tree_free(j);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "AllocationFailed"));
+	free(out);
+	free(err);
+	fake_config(&f, "{\"capacity\": {}}");
+	CU_ASSERT_EQUAL(apply_multi(&f, "--provider azure --yes", &out, &err), 0);
+	free(out);
+	free(err);
+	st = fake_state(&f);
+	CU_ASSERT_EQUAL(count_api(st, "arm", NULL), 3);
+	CU_ASSERT_EQUAL(count_running(st, "azure/eastus/Standard_NC24ads_A100_v4/spot"), 2);
+	CU_ASSERT_EQUAL(count_running(st, "azure/eastus/Standard_NC24ads_A100_v4/ondemand"), 1);
+	yajl_tree_free(st);
+	CU_ASSERT_EQUAL(apply_multi(&f, "--provider azure --yes", &out, &err), 0);
+	free(out);
+	free(err);
+	st = fake_state(&f);
+	CU_ASSERT_EQUAL(count_calls(st, "virtualMachineScaleSets.createOrUpdate"), 3);
+	yajl_tree_free(st);
+	/* 14:00: spot 2 -> 1 (the youngest VM goes), ondemand 1 -> 0 */
+	setenv("CAPPLAN_NOW", "2026-11-23T14:20:00Z", 1);
+	CU_ASSERT_EQUAL(apply_multi(&f, "--provider azure --yes", &out, &err), 0);
+	setenv("CAPPLAN_NOW", "2026-11-23T13:20:00Z", 1);
+	free(out);
+	free(err);
+	st = fake_state(&f);
+	CU_ASSERT_EQUAL(count_api(st, "arm", NULL), 1);
+	CU_ASSERT_EQUAL(count_calls(st, "virtualMachineScaleSets.deleteInstances"), 2);
+	CU_ASSERT_STRING_EQUAL(instance_state(st, "capplan-ea5913240fdf/0"), "running");
+	CU_ASSERT_STRING_EQUAL(instance_state(st, "capplan-ea5913240fdf/1"), "terminated");
+	yajl_tree_free(st);
+	/* the client secret and tokens are nowhere in the store or the audit log */
+	CU_ASSERT_EQUAL(tu_capplan(f.dir, "--config capplan.yaml audit", &out, &err), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "virtualMachineScaleSets.deleteInstances"));
+	CU_ASSERT_PTR_NULL(strstr(out, "s3cret"));
+	CU_ASSERT_PTR_NULL(strstr(out, "eyJ0eXAi"));
+	free(out);
+	free(err);
+	db = tu_read(tu_path(f.dir, "st.db"), NULL);
+	CU_ASSERT_PTR_NULL(strstr(db, "s3cret"));
+	free(db);
+	fake_stop(&f);
+}
+
 void apply_suite_register(void)
 {
 	CU_pSuite s = CU_add_suite("apply", NULL, NULL);
@@ -741,4 +984,7 @@ void apply_suite_register(void)
 	CU_add_test(s, "guard rails refuse", test_guard_rails);
 	CU_add_test(s, "capacity errors: partial launch and shortfall", test_capacity_shortfall);
 	CU_add_test(s, "commitments are printed, never bought", test_commitments_print_only);
+	CU_add_test(s, "gcp: dry run, zones, converge, no-op, scale-down", test_gcp);
+	CU_add_test(s, "gcp: kill -9 then re-run replays the requestId", test_gcp_kill9_replays_request_id);
+	CU_add_test(s, "azure: dry run, capacity, converge, no-op, scale-in", test_azure);
 }

@@ -31,7 +31,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 DEFAULTS = {
     "capacity": {},        # instance type -> most instances of it that may run at once
-    "describe_lag": 0,     # new instances stay invisible to this many list calls
+    "describe_lag": 0,     # new instances stay invisible to this many further list calls
     "page_size": 1000,     # items per list page (the client's MaxResults wins if smaller)
     "kill": None,          # {"op": "CreateFleet", "n": 1, "pid_file": PATH}: SIGKILL the client
     "hold": None,          # {"op": "CreateFleet"}: block that call until /_fake/release
@@ -203,7 +203,7 @@ def ec2_describe(p, region):
     size = min(int(p.get("MaxResults", "1000")), STATE.cfg["page_size"])
     found = [STATE.instances[x] for x in STATE.order
              if STATE.instances[x]["api"] == "ec2" and STATE.instances[x]["region"] == region
-             and STATE.list_count > STATE.instances[x]["visible_at"]
+             and STATE.list_count >= STATE.instances[x]["visible_at"]
              and matches(STATE.instances[x], filters) and (not ids or x in ids)]
     page = found[start:start + size]
     nxt = "<nextToken>%d</nextToken>" % (start + size) if start + size < len(found) else ""
@@ -310,6 +310,7 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(data)
         except (BrokenPipeError, ConnectionResetError):
             pass
+        return True
 
     def body(self):
         n = int(self.headers.get("Content-Length", "0") or 0)
@@ -323,8 +324,12 @@ class Handler(BaseHTTPRequestHandler):
                 return self.reply(200, json.dumps(out), "application/json")
         if path == "/_fake/config" and method == "POST":
             with STATE.lock:
-                STATE.cfg.update(json.loads(raw or b"{}"))
+                upd = json.loads(raw or b"{}")
+                STATE.cfg.update(upd)
                 STATE.counts = {}
+                if upd.get("describe_lag") == 0:    # the listing catches up at once
+                    for inst in STATE.instances.values():
+                        inst["visible_at"] = -1
             return self.reply(200, "{}", "application/json")
         if path == "/_fake/seed" and method == "POST":
             with STATE.lock:
