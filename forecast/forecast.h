@@ -42,18 +42,24 @@ struct forecast_result {
 
 /*
  * Methods (see forecast/fc.h for the parts):
- * - auto: rolling-origin cross-validation on the last four weeks (origins a day apart, the
- *   requested horizon) picks, per series, the method or the mean of the best three with the
- *   smallest mean absolute error;
+ * - auto: every method below and the seasonal medians (the median of the same hour over the
+ *   last 10 days, and over the last 5 weeks) are cross-validated at rolling origins a day
+ *   apart over the last four weeks, for the requested horizon (at most 336 h); the one with
+ *   the smallest mean absolute error wins, or the mean of the best k (k = 2..all), or the
+ *   median of all, when that does better;
  * - naive, snaive (the longest season), snaive24, snaive168;
- * - ets: Holt-Winters with additive/damped trend and additive/multiplicative season of the
- *   longest usable season, weights by least squares (Nelder-Mead), form by AICc;
+ * - ets: Holt-Winters with none/additive/damped trend and none/additive/multiplicative
+ *   season (each usable season), weights by least squares (Nelder-Mead), form by AICc;
  * - mstl, mstl-theta: daily and weekly seasons taken out, the rest by ETS or Theta;
  * - theta: the M4 benchmark form with a seasonality test and classical adjustment.
  * Every method fits on at most the last 1,344 hours. The intervals of every method are
  * empirical quantiles of its own out-of-sample errors at the same origins (pooled over
- * horizon bands that double in length, never narrower than a shorter horizon's band).
- * Gaps are filled a week (else a day) back; isolated spikes are smoothed before fitting.
+ * horizon bands that double in length, never narrower than a shorter horizon's band, the
+ * spread widened by 1 + 1.5 / sqrt(origins) because nearby origins' errors are correlated),
+ * growing as sqrt(h) past 336 h. Gaps are interpolated (up to 3 h) or filled a week (else a
+ * day) back; isolated spikes are smoothed before fitting; seasons without two full cycles of
+ * history are dropped (and result->note says so). Quantiles are clipped at 0 unless the
+ * history itself goes negative.
  */
 
 /* Parses "auto", "naive", "snaive", "ets", "mstl", "theta", "snaive24", "snaive168",

@@ -4,7 +4,7 @@
  * origin a day apart over the last four weeks, it forecasts from the prefix with those
  * parameters (its states re-run, seasonal profiles re-estimated), and its signed errors
  * against what was observed are kept. `auto` keeps the candidate, or the mean of the best
- * three, whose errors are smallest; the kept errors, pooled by horizon band, give the
+ * k, or the median of all, whose errors are smallest; the kept errors, pooled by horizon band, give the
  * quantiles around the final forecast.
  */
 #include "forecast/select.h"
@@ -71,7 +71,7 @@ static void cand_forecast(const struct cand *c, const double *x, size_t n, size_
 		fc_snaive(x, n, c->m, h, out);
 		break;
 	case K_SMEAN:
-		fc_smean(x, n, c->m, c->m >= 168 ? 4 : 7, h, out);
+		fc_smean(x, n, c->m, c->m >= 168 ? 5 : 10, h, out);
 		break;
 	case K_ETS:
 		fc_ets_forecast(&c->ets, x, n, h, out);
@@ -161,6 +161,25 @@ static size_t candidates(struct cand *v, const struct fc_series *s, char *note, 
 		break;
 	}
 	return nc;
+}
+
+#define MEDIAN_ALL ((size_t)-1)
+
+/* The median over the n arrays a[i * stride + j] at j (NAN when any is NAN); v: n doubles. */
+static double median_of(const double *a, size_t n, size_t stride, size_t j, double *v)
+{
+	size_t i, k;
+
+	for (i = 0; i < n; i++) {
+		double x = a[i * stride + j];
+
+		if (isnan(x))
+			return NAN;
+		for (k = i; k > 0 && v[k - 1] > x; k--)
+			v[k] = v[k - 1];
+		v[k] = x;
+	}
+	return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
 /* Quantile levels, in the order of the result's arrays after mean. */
@@ -282,7 +301,7 @@ int fc_select_run(struct forecast_result *r, const struct fc_series *s, struct e
 	ws = malloc((8 * s->n + 4 * FC_MAX_PERIOD + 64) * sizeof(*ws));
 	err = malloc(((nc + 1) * norig * hcv + 1) * sizeof(*err));
 	fc = malloc((s->horizon + hcv + 1) * sizeof(*fc));
-	tmp = malloc((norig * hcv + s->n + 1) * sizeof(*tmp));
+	tmp = malloc((norig * hcv + s->n + nc * s->horizon + 1) * sizeof(*tmp));
 	off = malloc(nb * sizeof(*off));
 	if (!ws || !err || !fc || !tmp || !off) {
 		rc = err_nomem(e);
@@ -343,28 +362,64 @@ int fc_select_run(struct forecast_result *r, const struct fc_series *s, struct e
 			ncombo = k;
 		}
 	}
-	use_combo = ncombo > 0 && combo_score < cv[best].score;
-	if (use_combo) {
-		double *ec = err + nc * norig * hcv;
+	/* and the median of all candidates: robust when one of them goes astray */
+	if (nc >= 3 && norig > 0) {
+		double sum = 0, sc, v[MAX_CAND];
+		size_t cnt = 0;
 
 		for (j = 0; j < norig * hcv; j++) {
-			double v = 0;
+			double md = median_of(err, nc, norig * hcv, j, v);
 
+			if (!isnan(md)) {
+				sum += fabs(md);
+				cnt++;
+			}
+		}
+		sc = cnt ? sum / (double)cnt : HUGE_VAL;
+		if (sc < combo_score) {
+			combo_score = sc;
+			ncombo = MEDIAN_ALL;
+		}
+	}
+	use_combo = ncombo > 0 && combo_score < cv[best].score;
+	if (use_combo) {
+		double *ec = err + nc * norig * hcv, v[MAX_CAND];
+
+		for (j = 0; j < norig * hcv; j++) {
+			double a = 0;
+
+			if (ncombo == MEDIAN_ALL) {
+				ec[j] = median_of(err, nc, norig * hcv, j, v);
+				continue;
+			}
 			for (i = 0; i < ncombo; i++)
-				v += err[order[i] * norig * hcv + j];
-			ec[j] = v / (double)ncombo;
+				a += err[order[i] * norig * hcv + j];
+			ec[j] = a / (double)ncombo;
 		}
 	}
 	/* the final forecast, from the whole series */
-	for (h = 0; h < s->horizon; h++)
-		r->mean[h] = 0;
-	for (i = 0; i < (use_combo ? ncombo : 1); i++) {
-		cand_forecast(&cv[use_combo ? order[i] : best], s->x, s->n, s->horizon, fc, ws);
+	if (use_combo && ncombo == MEDIAN_ALL) {
+		double *all = tmp, v[MAX_CAND];
+
+		/* the median of every candidate's forecast, hour by hour (tmp is free here) */
+		for (i = 0; i < nc; i++)
+			cand_forecast(&cv[i], s->x, s->n, s->horizon, all + i * s->horizon, ws);
 		for (h = 0; h < s->horizon; h++)
-			r->mean[h] += fc[h] / (double)(use_combo ? ncombo : 1);
+			r->mean[h] = median_of(all, nc, s->horizon, h, v);
+	} else {
+		for (h = 0; h < s->horizon; h++)
+			r->mean[h] = 0;
+		for (i = 0; i < (use_combo ? ncombo : 1); i++) {
+			cand_forecast(&cv[use_combo ? order[i] : best], s->x, s->n, s->horizon, fc,
+				      ws);
+			for (h = 0; h < s->horizon; h++)
+				r->mean[h] += fc[h] / (double)(use_combo ? ncombo : 1);
+		}
 	}
 	if (use_combo) {
-		if (ncombo == nc)
+		if (ncombo == MEDIAN_ALL)
+			snprintf(r->method, sizeof(r->method), "auto:median-of-all");
+		else if (ncombo == nc)
 			snprintf(r->method, sizeof(r->method), "auto:mean-of-all");
 		else
 			snprintf(r->method, sizeof(r->method), "auto:mean-of-%zu:%s", ncombo,

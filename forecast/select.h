@@ -5,8 +5,12 @@
 #include "forecast/forecast.h"
 
 /* Cross-validation origins reach this many hours back from the end (four weeks). */
+#ifndef FC_CV_LOOKBACK
 #define FC_CV_LOOKBACK 672
+#endif
+#ifndef FC_CV_STEP
 #define FC_CV_STEP 24
+#endif
 /* Errors are measured up to this horizon; beyond it the widths grow as sqrt(h). */
 #define FC_CV_MAXH 336
 

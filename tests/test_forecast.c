@@ -447,6 +447,32 @@ static void test_cli_bad_input(void)
 	free(cli(dir, args, 2));	/* three days hold no 400-hour origin */
 }
 
+/* Noise about a fixed daily profile: the same hour yesterday carries yesterday's noise, a
+ * median over days does not; auto must find that, and its intervals must hold the points. */
+static void test_auto_beats_snaive_on_noise(void)
+{
+	size_t n = 24 * 60, i;
+	double *y = malloc(n * sizeof(*y));
+	struct forecast_opts o = FORECAST_OPTS_INIT;
+	struct forecast_score base, a;
+	struct err e = ERR_INIT;
+	unsigned seed = 5;
+
+	for (i = 0; i < n; i++)
+		y[i] = sine(i) + 4 * (noise(&seed) + noise(&seed));
+	o.horizon = 48;
+	o.method = FORECAST_SNAIVE24;
+	CU_ASSERT_EQUAL_FATAL(forecast_backtest(&base, y, n, &o, 8, &e), 0);
+	o.method = FORECAST_AUTO;
+	CU_ASSERT_EQUAL_FATAL(forecast_backtest(&a, y, n, &o, 8, &e), 0);
+	/* snaive's error is the difference of two noises: MASE near 1 by construction */
+	CU_ASSERT(base.mase > 0.85 && base.mase < 1.15);
+	CU_ASSERT(a.mase < 0.85 * base.mase);	/* 0.76 of it when this was written */
+	CU_ASSERT(a.cover95 >= 0.9 && a.cover95 <= 1.0);
+	CU_ASSERT_EQUAL(a.points, 8 * 48);
+	free(y);
+}
+
 void forecast_suite_register(void)
 {
 	CU_pSuite s = CU_add_suite("forecast", NULL, NULL);
@@ -461,6 +487,7 @@ void forecast_suite_register(void)
 	CU_add_test(s, "short histories fall back and say so", test_short_history);
 	CU_add_test(s, "spikes and level shifts", test_spike_and_level_shift);
 	CU_add_test(s, "backtest scores", test_backtest_scores);
+	CU_add_test(s, "auto beats snaive on noise", test_auto_beats_snaive_on_noise);
 	CU_add_test(s, "cli: usage file in, forecast file out", test_cli_usage_file);
 	CU_add_test(s, "cli: series file", test_cli_series_file);
 	CU_add_test(s, "cli: backtest", test_cli_backtest_json);
