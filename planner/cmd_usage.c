@@ -337,7 +337,6 @@ static int usage_import(struct cmd_ctx *ctx, int argc, char **argv, struct err *
 
 static int parse_day(const char *s, int end, int64_t *out, struct err *e)
 {
-	/* (defined here, used by import and show) */
 	if (tm_parse(s, out) < 0)
 		return err_set(e, ERR_INPUT, "\"%s\" is not a date (YYYY-MM-DD) or ISO 8601 time", s);
 	/* dates are inclusive: --to 2026-11-30 means through 23:00 of that day */

@@ -414,6 +414,21 @@ static void test_cli_show_notes_spread(void)
 	free(a);
 }
 
+/* DCGM's modelName (spaces) and GPU feature discovery's node label (dashes) alike. */
+static void test_gpu_spellings(void)
+{
+	CU_ASSERT_STRING_EQUAL(providers_gpu_canonical("NVIDIA H100 80GB HBM3"), "H100-80GB");
+	CU_ASSERT_STRING_EQUAL(providers_gpu_canonical("NVIDIA-H100-80GB-HBM3"), "H100-80GB");
+	CU_ASSERT_STRING_EQUAL(providers_gpu_canonical("NVIDIA A100-SXM4-40GB"), "A100-40GB");
+	CU_ASSERT_STRING_EQUAL(providers_gpu_canonical("NVIDIA-A100-SXM4-80GB"), "A100-80GB");
+	CU_ASSERT_STRING_EQUAL(providers_gpu_canonical("Tesla-T4"), "T4");
+	CU_ASSERT_STRING_EQUAL(providers_gpu_canonical("Tesla V100-SXM2-16GB"), "V100-16GB");
+	CU_ASSERT_STRING_EQUAL(providers_gpu_canonical("Tesla-V100-SXM2-32GB"), "V100-32GB");
+	CU_ASSERT_STRING_EQUAL(providers_gpu_canonical("NVIDIA RTX A6000"), "RTX-A6000");
+	CU_ASSERT_STRING_EQUAL(providers_gpu_canonical("NVIDIA-A10G"), "A10G");
+	CU_ASSERT_STRING_EQUAL(providers_gpu_canonical("NVIDIA A40"), "A40");
+}
+
 /* --- Prometheus, against tests/fakeprom ------------------------------------------------- */
 
 /* Starts the fake in dir with args; returns its port (0 on failure). Stopped by stop_fake. */
@@ -678,6 +693,7 @@ void usage_suite_register(void)
 	CU_add_test(s, "cli: re-import replaces its window; gaps; gzip", test_cli_reimport_replaces);
 	CU_add_test(s, "cli: usage.prefer decides overlaps, else the latest", test_cli_prefer);
 	CU_add_test(s, "cli: usage show says daily rows were spread", test_cli_show_notes_spread);
+	CU_add_test(s, "gpu names: DCGM and kube-state-metrics spellings", test_gpu_spellings);
 	CU_add_test(s, "prometheus: DCGM explicit zeros vs gaps, float timestamps",
 		    test_prom_dcgm_zeros_and_gaps);
 	CU_add_test(s, "prometheus: kube-state-metrics join; chunks under 11,000 points",
