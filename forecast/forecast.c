@@ -1,8 +1,10 @@
 /*
- * The forecaster's entry point and its simplest method: seasonal naive (the value one
- * season back) with empirical intervals from its own in-sample errors.
+ * The forecaster's entry point: method names, the result type, and the pipeline of
+ * forecast_run (prepare the series, decide which seasons its history supports, then let
+ * select.c fit, cross-validate and forecast).
  */
 #include "forecast/forecast.h"
+#include "forecast/select.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -12,6 +14,8 @@
 static const char *const method_names[] = {
 	[FORECAST_AUTO] = "auto", [FORECAST_NAIVE] = "naive", [FORECAST_SNAIVE] = "snaive",
 	[FORECAST_ETS] = "ets", [FORECAST_MSTL] = "mstl", [FORECAST_THETA] = "theta",
+	[FORECAST_SNAIVE24] = "snaive24", [FORECAST_SNAIVE168] = "snaive168",
+	[FORECAST_MSTL_THETA] = "mstl-theta",
 };
 
 int forecast_method_parse(const char *s, enum forecast_method *out)
@@ -39,7 +43,7 @@ void forecast_result_free(struct forecast_result *r)
 	free(r);
 }
 
-static int result_new(struct forecast_result **out, size_t h, struct err *e)
+int fc_result_new(struct forecast_result **out, size_t h, struct err *e)
 {
 	struct forecast_result *r = calloc(1, sizeof(*r));
 	double *block;
@@ -60,103 +64,75 @@ static int result_new(struct forecast_result **out, size_t h, struct err *e)
 	return 0;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* The q-quantile of sorted v[0..n) by linear interpolation (type 7). */
-static double quantile(const double *v, size_t n, double q)
-{
-	double pos = q * (double)(n - 1);
-	size_t i = (size_t)pos;
-
-	if (i + 1 >= n)
-		return v[n - 1];
-	return v[i] + (pos - (double)i) * (v[i + 1] - v[i]);
-}
-
-/* The last observed value at or before index i, stepping back a season over gaps. */
-static double season_back(const double *y, size_t n, size_t m, size_t i)
-{
-	while (i < n) {
-		if (!isnan(y[i]))
-			return y[i];
-		if (i < m)
-			break;
-		i -= m;
-	}
-	return NAN;
-}
-
 int forecast_run(struct forecast_result **out, const double *y, size_t n,
 		 const struct forecast_opts *o, struct err *e)
 {
+	struct fc_series s;
 	struct forecast_result *r = NULL;
-	double *res = NULL, last = NAN;
-	size_t m = 1, nres = 0, i, h, k;
+	size_t first = n, i, base, hist, k;
 	int rc;
 
 	*out = NULL;
+	memset(&s, 0, sizeof(s));
 	if (o->horizon == 0)
 		return err_set(e, ERR_INPUT, "the horizon must be at least one hour");
-	for (i = 0; i < FORECAST_MAX_SEASONS && o->seasons[i]; i++)
-		if (o->seasons[i] > m)
-			m = o->seasons[i];
-	for (i = n; i-- > 0;)
+	for (i = 0; i < n; i++)
 		if (!isnan(y[i])) {
-			last = y[i];
-			break;
+			if (!isfinite(y[i]))
+				return err_set(e, ERR_INPUT, "hour %zu is not a finite number", i);
+			if (first == n)
+				first = i;
 		}
-	if (isnan(last))
+	if (first == n)
 		return err_set(e, ERR_INPUT, "the series has no observed value");
-	if ((rc = result_new(&r, o->horizon, e)) < 0)
+	if ((rc = fc_result_new(&r, o->horizon, e)) < 0)
 		return rc;
-	/* a season needs two full cycles to measure its own errors; else fall back */
-	while (m > 1 && n < 2 * m)
-		m = m >= 168 ? 24 : 1;
-	snprintf(r->method, sizeof(r->method), m > 1 ? "snaive%zu" : "naive", m);
-	if (o->method != FORECAST_SNAIVE && o->method != FORECAST_AUTO)
-		snprintf(r->note, sizeof(r->note), "method \"%s\" is not available yet: used %s",
-			 forecast_method_name(o->method), r->method);
-	else if (m == 1)
-		snprintf(r->note, sizeof(r->note), "history of %zu hours is too short for a daily "
-			 "season: used the last value", n);
-	if ((res = malloc((n + 1) * sizeof(*res))) == NULL) {
+	hist = n - first;
+	/* only the recent past is used: cost and memory per series do not grow with history */
+	base = hist > FC_WINDOW + FC_CV_LOOKBACK ? n - (FC_WINDOW + FC_CV_LOOKBACK) : first;
+	s.n = n - base;
+	s.horizon = o->horizon;
+	s.method = o->method;
+	if ((s.x = malloc(2 * s.n * sizeof(double))) == NULL) {
 		rc = err_nomem(e);
 		goto out;
 	}
-	for (i = m; i < n; i++)
-		if (!isnan(y[i]) && !isnan(y[i - m]))
-			res[nres++] = y[i] - y[i - m];
-	if (nres == 0)
-		res[nres++] = 0;
-	qsort(res, nres, sizeof(*res), cmp_double);
-	for (h = 0; h < o->horizon; h++) {
-		double point, scale;
+	s.obs = s.x + s.n;
+	memcpy(s.x, y + base, s.n * sizeof(double));
+	memcpy(s.obs, y + base, s.n * sizeof(double));
+	/* seasons the history can carry: two full cycles at least (else say so) */
+	for (i = 0; i < FORECAST_MAX_SEASONS && o->seasons[i]; i++) {
+		size_t m = o->seasons[i];
 
-		k = h / m;		/* whole seasons past the end */
-		point = m > 1 ? season_back(y, n, m, n - m + h % m) : last;
-		if (isnan(point))
-			point = last;
-		scale = sqrt((double)(k + 1));	/* errors of k+1 seasonal steps add up */
-		r->mean[h] = point;
-		r->p50[h] = point + scale * quantile(res, nres, 0.5);
-		r->p10[h] = point + scale * quantile(res, nres, 0.1);
-		r->p90[h] = point + scale * quantile(res, nres, 0.9);
-		r->lo95[h] = point + scale * quantile(res, nres, 0.025);
-		r->hi95[h] = point + scale * quantile(res, nres, 0.975);
+		if (m < 2 || m > FC_MAX_PERIOD)
+			continue;
+		if (hist < 2 * m) {
+			k = strlen(r->note);
+			snprintf(r->note + k, sizeof(r->note) - k, "%shistory of %zu hours is under "
+				 "two %zu-hour cycles: that season is left out", k ? "; " : "",
+				 hist, m);
+			continue;
+		}
+		s.seasons[s.ns++] = m;
 	}
-	/* demand is never negative */
-	for (i = 0; i < 6 * o->horizon; i++)
-		if (r->mean[i] < 0)
-			r->mean[i] = 0;
+	fc_fill_gaps(s.x, s.n, s.ns ? s.seasons[s.ns - 1] : 1);
+	fc_clean_spikes(s.x, s.n, s.seasons);
+	if ((rc = fc_select_run(r, &s, e)) < 0)
+		goto out;
+	/*
+	 * Demand is never negative: clip at 0, unless the history itself goes below zero
+	 * (then it is not a demand series, and a clip would only be wrong).
+	 */
+	for (i = first; i < n; i++)
+		if (y[i] < 0)
+			break;
+	for (k = 0; k < 6 * o->horizon; k++)
+		if (!(r->mean[k] >= 0) && (i == n || isnan(r->mean[k])))
+			r->mean[k] = 0;
 	*out = r;
 	r = NULL;
 out:
-	free(res);
+	free(s.x);
 	forecast_result_free(r);
 	return rc;
 }

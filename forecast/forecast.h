@@ -14,7 +14,10 @@ enum forecast_method {
 	FORECAST_SNAIVE,	/* seasonal naive with the longest season (default 168) */
 	FORECAST_ETS,
 	FORECAST_MSTL,
-	FORECAST_THETA
+	FORECAST_THETA,
+	FORECAST_SNAIVE24,	/* seasonal naive, m = 24: the baseline of MASE */
+	FORECAST_SNAIVE168,
+	FORECAST_MSTL_THETA	/* MSTL with the trend and remainder by Theta */
 };
 
 #define FORECAST_MAX_SEASONS 4
@@ -37,7 +40,30 @@ struct forecast_result {
 	char note[256];		/* why a fallback happened, "" when none */
 };
 
-/* Parses "auto", "naive", "snaive", "ets", "mstl", "theta"; -1 when unknown. */
+/*
+ * Methods (see forecast/fc.h for the parts):
+ * - auto: every method below and the seasonal medians (the median of the same hour over the
+ *   last 10 days, and over the last 5 weeks) are cross-validated at rolling origins a day
+ *   apart over the last four weeks, for the requested horizon (at most 336 h); the one with
+ *   the smallest mean absolute error wins, or the mean of the best k (k = 2..all), or the
+ *   median of all, when that does better;
+ * - naive, snaive (the longest season), snaive24, snaive168;
+ * - ets: Holt-Winters with none/additive/damped trend and none/additive/multiplicative
+ *   season (each usable season), weights by least squares (Nelder-Mead), form by AICc;
+ * - mstl, mstl-theta: daily and weekly seasons taken out, the rest by ETS or Theta;
+ * - theta: the M4 benchmark form with a seasonality test and classical adjustment.
+ * Every method fits on at most the last 1,344 hours. The intervals of every method are
+ * empirical quantiles of its own out-of-sample errors at the same origins (pooled over
+ * horizon bands that double in length, never narrower than a shorter horizon's band, the
+ * spread widened by 1 + 1.5 / sqrt(origins) because nearby origins' errors are correlated),
+ * growing as sqrt(h) past 336 h. Gaps are interpolated (up to 3 h) or filled a week (else a
+ * day) back; isolated spikes are smoothed before fitting; seasons without two full cycles of
+ * history are dropped (and result->note says so). Quantiles are clipped at 0 unless the
+ * history itself goes negative.
+ */
+
+/* Parses "auto", "naive", "snaive", "ets", "mstl", "theta", "snaive24", "snaive168",
+ * "mstl-theta"; -1 when unknown. */
 int forecast_method_parse(const char *s, enum forecast_method *out);
 const char *forecast_method_name(enum forecast_method m);
 
@@ -48,5 +74,24 @@ const char *forecast_method_name(enum forecast_method m);
 int forecast_run(struct forecast_result **out, const double *y, size_t n,
 		 const struct forecast_opts *o, struct err *e);
 void forecast_result_free(struct forecast_result *r);
+
+/*
+ * Accuracy of one method on one series by rolling origins: origin k (k = 1..origins) is
+ * n - k * horizon hours, each forecast o->horizon hours from y[0..origin) and compared with
+ * the observed hours after it. MASE and MSIS are scaled by the in-sample mean absolute
+ * error of seasonal naive with m = 24 (lag one when the history is shorter).
+ */
+struct forecast_score {
+	double smape;		/* mean symmetric APE, percent (0 when both values are 0) */
+	double mase;		/* mean absolute scaled error */
+	double cover95;		/* share of held-out hours inside lo95..hi95 */
+	double msis;		/* mean scaled interval score of the 95% interval */
+	size_t points;		/* held-out hours scored */
+	size_t origins;		/* origins that fitted in the history */
+	char method[32];	/* what the last origin used */
+};
+/* ERR_INPUT when not even one origin leaves 48 hours of history. */
+int forecast_backtest(struct forecast_score *out, const double *y, size_t n,
+		      const struct forecast_opts *o, size_t origins, struct err *e);
 
 #endif

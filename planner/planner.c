@@ -1,5 +1,7 @@
 #include "planner/planner.h"
 
+#include "planner/store_usage.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -8,11 +10,31 @@ int planner_config(const struct cmd_ctx *ctx, struct config **out, struct err *e
 	return config_open(out, ctx->config_path, e);
 }
 
+/* usage.prefer (a list of sources, or one) decides overlapping usage for every command. */
+static int apply_usage_prefer(struct store *s, const struct config *cfg, struct err *e)
+{
+	const struct config_node *n = cfg ? config_get(cfg, "usage.prefer") : NULL;
+	const char *v[64];
+	size_t k = 0, i;
+
+	if (n == NULL)
+		return 0;
+	if (config_node_is_seq(n)) {
+		for (i = 0; i < config_node_count(n) && k < 64; i++)
+			if ((v[k] = config_node_str(config_node_at(n, i))) != NULL && *v[k])
+				k++;
+	} else if ((v[0] = config_node_str(n)) != NULL && *v[0]) {
+		k = 1;
+	}
+	return store_usage_prefer(s, v, k, e);
+}
+
 int planner_store(const struct cmd_ctx *ctx, const struct config *cfg, struct store **out,
 		  struct err *e)
 {
 	char path[4096];
 	const char *p = ctx->db_path, *cfgpath, *slash;
+	int rc;
 
 	if (p == NULL) {
 		p = cfg ? config_str(cfg, "store", "capplan.db") : "capplan.db";
@@ -27,5 +49,11 @@ int planner_store(const struct cmd_ctx *ctx, const struct config *cfg, struct st
 			p = path;
 		}
 	}
-	return store_open(out, p, e);
+	if ((rc = store_open(out, p, e)) < 0)
+		return rc;
+	if ((rc = apply_usage_prefer(*out, cfg, e)) < 0) {
+		store_close(*out);
+		*out = NULL;
+	}
+	return rc;
 }

@@ -49,6 +49,45 @@ static const char *const migrations[] = {
 	"  id INTEGER PRIMARY KEY, created_at INTEGER NOT NULL, kind TEXT NOT NULL,"
 	"  start_ts INTEGER NOT NULL, horizon_hours INTEGER NOT NULL, total_cost REAL NOT NULL,"
 	"  inputs_json TEXT NOT NULL, policy_json TEXT NOT NULL, result_json TEXT NOT NULL);",
+	/*
+	 * 2 (usage, issue 9): the imports that wrote usage (a re-import of a window replaces
+	 * it; import_id orders two imports of the same second), commitments owned as derived
+	 * from FOCUS exports.
+	 */
+	"CREATE TABLE usage_imports("
+	"  id INTEGER PRIMARY KEY, source TEXT NOT NULL, kind TEXT NOT NULL,"
+	"  from_ts INTEGER NOT NULL, to_ts INTEGER NOT NULL, rows INTEGER NOT NULL,"
+	"  imported_at INTEGER NOT NULL, note TEXT NOT NULL DEFAULT '');"
+	"CREATE INDEX usage_imports_source ON usage_imports(source, id);"
+	"ALTER TABLE usage ADD COLUMN import_id INTEGER NOT NULL DEFAULT 0;"
+	"CREATE INDEX usage_source_ts ON usage(source, ts);"
+	"CREATE TABLE commitments("
+	"  id TEXT PRIMARY KEY, source TEXT NOT NULL, provider TEXT NOT NULL,"
+	"  region TEXT NOT NULL DEFAULT '', category TEXT NOT NULL DEFAULT '',"
+	"  type TEXT NOT NULL DEFAULT '', instance_type TEXT NOT NULL DEFAULT '',"
+	"  gpu_model TEXT NOT NULL DEFAULT '', gpus_per_instance INTEGER NOT NULL DEFAULT 0,"
+	"  instances REAL NOT NULL DEFAULT 0, effective_hourly REAL, spend_hourly REAL,"
+	"  used_hours REAL NOT NULL DEFAULT 0, unused_hours REAL NOT NULL DEFAULT 0,"
+	"  first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL,"
+	"  term_months INTEGER NOT NULL DEFAULT 0, expires_by INTEGER,"
+	"  imported_at INTEGER NOT NULL);",
+	/* 3 (apply, issue 8): an audit row per provider call; launch attempts behind idempotency tokens */
+	"CREATE TABLE apply_audit("
+	"  id INTEGER PRIMARY KEY, ts INTEGER NOT NULL, plan TEXT NOT NULL DEFAULT '',"
+	"  provider TEXT NOT NULL, region TEXT NOT NULL, operation TEXT NOT NULL,"
+	"  request_id TEXT NOT NULL DEFAULT '', token TEXT NOT NULL DEFAULT '',"
+	"  result TEXT NOT NULL, error TEXT NOT NULL DEFAULT '');"
+	"CREATE INDEX apply_audit_ts ON apply_audit(ts);"
+	"CREATE TABLE apply_attempts("
+	"  id INTEGER PRIMARY KEY, plan TEXT NOT NULL, hour INTEGER NOT NULL, pool TEXT NOT NULL,"
+	"  target INTEGER NOT NULL, attempt INTEGER NOT NULL, count INTEGER NOT NULL,"
+	"  token TEXT NOT NULL, status TEXT NOT NULL, launched INTEGER NOT NULL DEFAULT 0,"
+	"  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
+	"  UNIQUE (plan, hour, pool, target, attempt));"
+	"CREATE TABLE apply_instances("
+	"  provider TEXT NOT NULL, id TEXT NOT NULL, region TEXT NOT NULL, pool TEXT NOT NULL,"
+	"  plan TEXT NOT NULL, launched_at INTEGER NOT NULL,"
+	"  terminated INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (provider, id));",
 };
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -153,6 +192,10 @@ int store_open(struct store **out, const char *path, struct err *e)
 			  "PRAGMA synchronous=NORMAL;", e)) < 0)
 		goto out;
 	if ((rc = migrate(s, e)) < 0)
+		goto out;
+	/* the source preference of this connection (store_usage_prefer); empty = latest wins */
+	if ((rc = exec(s, "CREATE TEMP TABLE usage_prefer(glob TEXT NOT NULL,"
+			  " rank INTEGER NOT NULL)", e)) < 0)
 		goto out;
 	*out = s;
 	s = NULL;
@@ -482,12 +525,18 @@ out:
 int store_usage_series(struct store *s, const char *gpu, int64_t from, int64_t to,
 		       int64_t *start, double **vals, size_t *n, struct err *e)
 {
-	/* the most recently imported source wins an hour: never a sum of two sources */
+	/*
+	 * One source wins an hour, never a sum of two: the first of usage.prefer that has it
+	 * (store_usage_prefer), else the most recently imported (import_id breaks a tie of
+	 * two imports within the same second).
+	 */
 	static const char sql[] =
-		"SELECT ts, gpus FROM usage u WHERE gpu_model = ?1 AND ts >= ?2 AND ts <= ?3"
-		" AND imported_at = (SELECT MAX(imported_at) FROM usage v"
-		"   WHERE v.gpu_model = u.gpu_model AND v.ts = u.ts)"
-		" GROUP BY ts ORDER BY ts";
+		"SELECT ts, gpus FROM (SELECT ts, gpus, ROW_NUMBER() OVER (PARTITION BY ts"
+		"   ORDER BY COALESCE((SELECT MIN(p.rank) FROM temp.usage_prefer p"
+		"     WHERE u.source GLOB p.glob), 1000000000),"
+		"   imported_at DESC, import_id DESC) AS rn"
+		"  FROM usage u WHERE gpu_model = ?1 AND ts >= ?2 AND ts <= ?3)"
+		" WHERE rn = 1 ORDER BY ts";
 	sqlite3_stmt *st = NULL;
 	int rc;
 

@@ -86,12 +86,17 @@ static const struct gpu_alias {
 	{ "A100", "A100-40GB" },
 	{ "A10G", "A10G" },
 	{ "A10", "A10" },
+	{ "A30", "A30" },
+	{ "A40", "A40" },
 	{ "L40S", "L40S" },
 	{ "L40", "L40" },
 	{ "L4", "L4" },
 	{ "T4G", "T4G" },
 	{ "T4", "T4" },
 	{ "V10032GB", "V100-32GB" },
+	/* DCGM modelName / GPU feature discovery spellings (usage import --prometheus) */
+	{ "V100SXM232GB", "V100-32GB" },
+	{ "V100PCIE32GB", "V100-32GB" },
 	{ "V100", "V100-16GB" },
 	{ "P100", "P100" },
 	{ "P4", "P4" },
@@ -99,6 +104,7 @@ static const struct gpu_alias {
 	{ "M60", "M60" },
 	{ "MI300X", "MI300X" },
 	{ "RTXPRO6000", "RTX-PRO-6000" },
+	{ "RTXA6000", "RTX-A6000" },
 };
 
 const char *providers_gpu_canonical(const char *raw)

@@ -353,7 +353,8 @@ static xmlNode *xml_find(xmlNode *n, const char *name)
 /*
  * Reads the provider error code and message from a (bounded) error body: AWS JSON 1.x
  * ({"__type":"ns#Code","message"}), EC2 and other Query APIs (<Response><Errors><Error>
- * <Code>), Google and Azure ({"error":{"code","status","message"}}).
+ * <Code>), Google and Azure ({"error":{"code","status","message"}}), Prometheus
+ * ({"errorType","error"}).
  */
 static void decode_error(const struct buf *body, const char *amz_type, char *code, size_t cn,
 			 char *msg, size_t mn)
@@ -379,6 +380,11 @@ static void decode_error(const struct buf *body, const char *amz_type, char *cod
 				m = tree_str(t, "Message");
 			if (c == NULL)
 				c = tree_str(t, "code");
+			/* Prometheus: {"status":"error","errorType":"bad_data","error":"..."} */
+			if (c == NULL)
+				c = tree_str(t, "errorType");
+			if (m == NULL)
+				m = tree_str(t, "error");
 			if (ev) {
 				const char *st = tree_str(ev, "status");
 				const char *cc = tree_str(ev, "code");

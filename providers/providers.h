@@ -6,6 +6,7 @@
  * (later) the adapters that fetch catalogs and prices and carry out fleet changes.
  */
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util/err.h"
 
@@ -66,5 +67,172 @@ struct providers_instance {
 const struct providers_instance *providers_instance_lookup(const char *provider, const char *type);
 /* The i-th entry (iteration), NULL past the end. */
 const struct providers_instance *providers_instance_at(size_t i);
+
+/* --- compute: what `apply` needs from a cloud (providers/compute.c, ec2.c, gce.c, arm.c) --- */
+
+/*
+ * The tags (labels on GCP) that mark an instance as capplan's. Nothing without
+ * PROVIDERS_TAG_MANAGED=true is ever listed, launched into or terminated.
+ */
+#define PROVIDERS_TAG_MANAGED "capplan:managed"
+#define PROVIDERS_TAG_PLAN "capplan:plan"
+#define PROVIDERS_TAG_POOL "capplan:pool"
+
+/* A running (or pending) capplan-managed instance. */
+struct providers_vm {
+	char id[128];		/* aws "i-...", gcp "ZONE/NAME", azure "SCALESET/INSTANCEID" */
+	char region[48];
+	char zone[48];
+	char instance_type[64];
+	char pool[160];		/* "provider/region/instance_type/spot|ondemand|reserved" */
+	char plan[48];
+	long long launched;	/* seconds since the epoch; 0 = unknown */
+};
+
+/*
+ * One call made to a provider, as the audit log keeps it. Strings are borrowed for the
+ * duration of the callback; none holds a secret (no token, key or signature).
+ */
+struct providers_call {
+	const char *provider, *region, *operation;
+	const char *request_id;	/* the provider's, "" when it gave none */
+	const char *token;	/* the idempotency token sent, "" when none */
+	const char *result;	/* "ok", "dry-run-ok", "error", "partial" */
+	const char *error;	/* provider error code and message, "" when none */
+};
+typedef void (*providers_audit_fn)(void *ctx, const struct providers_call *c);
+
+/* Where and how to launch: filled by planner/ from the config. Strings are borrowed. */
+struct providers_compute_conf {
+	const char *provider;		/* "aws", "gcp", "azure" */
+	const char *endpoint;		/* ec2 / compute / arm base URL, NULL = the real one */
+	const char *token_endpoint;	/* gcp token / azure login base URL, NULL = the real one */
+	/* aws */
+	const char *launch_template;	/* a name, or an id "lt-..." */
+	const char *const *subnets;
+	size_t nsubnets;
+	/* gcp */
+	const char *project, *image, *network, *service_account_file;
+	const char *const *zone_regions;	/* zones[i] lies in zone_regions[i] */
+	const char *const *zones;
+	size_t nzones;
+	/* azure */
+	const char *subscription_id, *resource_group, *azure_image, *subnet_id, *admin_user,
+		*ssh_public_key;	/* the key's text, not its file */
+	long backoff_base_ms;		/* first retry pause (http.c); 0 = its default */
+	/* every call is reported here (may be NULL) */
+	providers_audit_fn audit;
+	void *audit_ctx;
+};
+
+/* A launch into one pool. */
+struct providers_launch {
+	const char *region, *instance_type, *pool, *plan;
+	int spot;		/* 1 spot, 0 on-demand (reserved pools run on-demand) */
+	int count;		/* instances to add */
+	int target;		/* the pool's absolute size after the launch (azure PUTs it) */
+	double max_price;	/* spot bid, USD/hour; NAN = up to the on-demand price */
+	const char *token;	/* idempotency token: ASCII [a-z0-9-], at most 64 characters */
+	int dry_run;		/* aws: DryRun=true; others: no call is made */
+};
+
+/* What a launch achieved. ids is the caller's (free()). */
+struct providers_launch_result {
+	int launched;		/* instances now launching (<= count) */
+	char (*ids)[128];
+	size_t nids;
+	int capacity;		/* 1 when capacity or quota kept some from launching */
+	char error[512];	/* the provider's code and message for what did not launch */
+	char call[512];		/* dry run without a provider dry run: the call it would make */
+};
+
+typedef struct providers_compute providers_compute;
+
+/* A client for conf->provider; checks the settings it needs (ERR_INPUT naming the key). */
+int providers_compute_new(providers_compute **out, const struct providers_compute_conf *conf,
+			  struct err *e);
+void providers_compute_free(providers_compute *pc);
+/* 1 when the provider has a dry run of its own (aws); else dry runs make no call. */
+int providers_compute_has_dry_run(const providers_compute *pc);
+/* The capplan-managed pending or running instances in region. Caller frees *out. */
+int providers_compute_list(providers_compute *pc, const char *region,
+			   struct providers_vm **out, size_t *n, struct err *e);
+/*
+ * Launches into a pool. Capacity and quota errors are not failures: r says what did not
+ * launch (r->capacity). Other errors return ERR_RUNTIME. A dry run that would succeed
+ * returns 0 with r->launched = 0.
+ */
+int providers_compute_launch(providers_compute *pc, const struct providers_launch *l,
+			     struct providers_launch_result *r, struct err *e);
+/* Terminates instances of one pool in region (ids as listed). */
+int providers_compute_terminate(providers_compute *pc, const char *region, const char *pool,
+				const char *const *ids, size_t n, int dry_run, struct err *e);
+/* Sets capplan:plan on instances kept from an earlier plan (aws only; others no-op). */
+int providers_compute_retag(providers_compute *pc, const char *region, const char *plan,
+			    const char *const *ids, size_t n, struct err *e);
+
+/*
+ * The label-safe form of a pool for GCP (lower-case letters, digits, "-" and "_", at most
+ * 63 characters): "gcp/us-central1/a2-highgpu-1g/spot" -> "gcp_us-central1_a2-highgpu-1g_spot".
+ */
+void providers_pool_label(const char *pool, char *out, size_t n);
+/* A name-based (version 5, SHA-1) UUID of s in the URL namespace: GCE requestId. */
+void providers_uuid5(const char *s, char out[37]);
+
+/* --- Prometheus: hourly GPUs in use (providers/prometheus.c) ------------------------------- */
+
+/*
+ * The default queries (config usage.prometheus.query, --query dcgm|kube). DCGM: GPUs busy per
+ * model, with an explicit 0 for a model whose exporter reports GPUs but none busy (the "or"
+ * side); an hour where no exporter reports is absent: a gap, not 0. kube-state-metrics: GPUs
+ * requested by pods, joined to the node's GPU product label (exposed only when the node label
+ * nvidia.com/gpu.product is in --metric-labels-allowlist).
+ */
+extern const char providers_prometheus_dcgm_query[];
+extern const char providers_prometheus_dcgm_label[];	/* "modelName" */
+extern const char providers_prometheus_kube_query[];
+extern const char providers_prometheus_kube_label[];	/* "label_nvidia_com_gpu_product" */
+
+struct prometheus_query {
+	const char *url;		/* base URL ("https://prom.example.com:9090[/prefix]") */
+	const char *query;		/* PromQL */
+	const char *gpu_label;		/* the label that names the GPU model */
+	int64_t start, end;		/* hour starts, inclusive; step is one hour */
+	const char *bearer_token;	/* "Authorization: Bearer", or NULL */
+	const char *username;		/* basic auth when not NULL (and no token) */
+	const char *password;
+	size_t max_points;		/* per series and request; 0 = 10,000 (server limit 11,000) */
+	int max_attempts;		/* 0 = the HTTP client's defaults */
+	long backoff_base_ms;
+	long timeout_ms;
+};
+
+/* One hour of one GPU model: the sum of the series whose label maps to that model. */
+struct prometheus_sample {
+	int64_t ts;
+	char gpu_model[32];
+	double gpus;
+};
+
+struct prometheus_result {
+	struct prometheus_sample *v;	/* by model, then hour; hours without a sample are absent */
+	size_t n;
+	size_t requests;		/* query_range calls made (one per chunk) */
+	size_t series;			/* series read over all chunks */
+	size_t unlabeled;		/* series without the GPU label, left out */
+};
+
+/*
+ * Runs q over [start, end] in chunks under the server's points-per-series limit, parsing each
+ * matrix as it streams (yajl callbacks). Timestamps may be JSON integers or floats; values
+ * "NaN"/"Inf" are gaps. A Prometheus error ("status":"error", errorType, error) is returned
+ * as it was written, ERR_RUNTIME. GPU label values map to canonical names (DCGM's spaces and
+ * kube-state-metrics' dashes alike); unknown ones are kept as written. *out is the caller's.
+ */
+int providers_prometheus_fetch(struct prometheus_result **out, const struct prometheus_query *q,
+			       struct err *e);
+void providers_prometheus_result_free(struct prometheus_result *r);
+/* "prometheus:" + the URL without userinfo or secret parameters: the usage source name. */
+void providers_prometheus_source(const char *url, char *out, size_t n);
 
 #endif

@@ -114,9 +114,20 @@ static int csv_peek(csv_reader *r)
 	return c;
 }
 
+/* buf_putc without a call per byte while there is room: the reader's hot path */
+static inline int row_putc(struct buf *b, char c)
+{
+	if (b->len + 2 <= b->cap) {
+		b->p[b->len++] = c;
+		b->p[b->len] = '\0';
+		return 0;
+	}
+	return buf_putc(b, c);
+}
+
 static int csv_end_field(csv_reader *r)
 {
-	if (buf_putc(&r->row, '\0') < 0)
+	if (row_putc(&r->row, '\0') < 0)
 		return ERR_NOMEM;
 	r->nfields++;
 	if (r->nfields >= r->cap) {
@@ -180,7 +191,7 @@ int csv_next(csv_reader *r, struct err *e)
 			if (c == '"') {
 				if (csv_peek(r) == '"') {
 					csv_getc(r);
-					if (buf_putc(&r->row, '"') < 0)
+					if (row_putc(&r->row, '"') < 0)
 						return err_nomem(e);
 				} else {
 					quoted = 0;
@@ -189,7 +200,7 @@ int csv_next(csv_reader *r, struct err *e)
 			}
 			if (c == '\n')
 				r->line++;
-			if (buf_putc(&r->row, (char)c) < 0)
+			if (row_putc(&r->row, (char)c) < 0)
 				return err_nomem(e);
 			continue;
 		}
@@ -221,7 +232,7 @@ int csv_next(csv_reader *r, struct err *e)
 			quoted = 1;	/* a quote opens a field only at its start */
 			continue;
 		}
-		if (buf_putc(&r->row, (char)c) < 0)
+		if (row_putc(&r->row, (char)c) < 0)
 			return err_nomem(e);
 	}
 	if (csv_end_field(r) < 0)

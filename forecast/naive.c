@@ -1,0 +1,53 @@
+/* The baselines every other method must beat: the last value, and the value a season back. */
+#include "forecast/fc.h"
+
+void fc_naive(const double *y, size_t n, size_t h, double *out)
+{
+	size_t i;
+
+	for (i = 0; i < h; i++)
+		out[i] = y[n - 1];
+}
+
+void fc_snaive(const double *y, size_t n, size_t m, size_t h, double *out)
+{
+	size_t i;
+
+	if (m < 1 || m > n) {
+		fc_naive(y, n, h, out);
+		return;
+	}
+	/* hour n+i repeats hour n-m+(i mod m): the last season, over and over */
+	for (i = 0; i < h; i++)
+		out[i] = y[n - m + i % m];
+}
+
+void fc_smean(const double *y, size_t n, size_t m, size_t k, size_t h, double *out)
+{
+	double v[16];
+	size_t i, j, kk = m && n / m < k ? n / m : k;
+
+	if (kk > 16)
+		kk = 16;
+	if (m < 1 || kk < 1) {
+		fc_naive(y, n, h, out);
+		return;
+	}
+	/* hour n+i: the median of the same phase over the last kk seasons (a dropout or a
+	 * burst in one of them does not move it) */
+	for (i = 0; i < h && i < m; i++) {
+		for (j = 0; j < kk; j++) {
+			size_t a = j;
+			double x = y[n - (j + 1) * m + i % m];
+
+			while (a > 0 && v[a - 1] > x) {
+				v[a] = v[a - 1];
+				a--;
+			}
+			v[a] = x;
+		}
+		out[i] = kk % 2 ? v[kk / 2] : 0.5 * (v[kk / 2 - 1] + v[kk / 2]);
+	}
+	for (; i < h; i++)
+		out[i] = out[i % m];
+}

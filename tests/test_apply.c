@@ -1,0 +1,990 @@
+/*
+ * apply: the reconcile logic on its own, then `capplan apply` end to end against the
+ * stateful fake compute API (tests/fakecloud/compute.py) on 127.0.0.1.
+ */
+#include <CUnit/CUnit.h>
+#include <curl/curl.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <fcntl.h>
+#include <time.h>
+#include <unistd.h>
+#include <yajl/yajl_tree.h>
+
+#include "planner/apply.h"
+#include "planner/plan.h"
+#include "providers/providers.h"
+#include "tests/testutil.h"
+#include "util/buf.h"
+#include "util/tm.h"
+
+/* --- helpers --------------------------------------------------------------------------- */
+
+static struct plan_result *fixture_plan(void)
+{
+	char *json = tu_read(tu_src("tests/data/apply/plan.json"), NULL);
+	struct plan_result *r = NULL;
+	struct err e = ERR_INIT;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(json);
+	CU_ASSERT_EQUAL(plan_from_json(&r, json, "plan.json", &e), 0);
+	free(json);
+	return r;
+}
+
+static const struct apply_pool *pool_of(const struct apply_diff *d, const char *pool)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		if (strcmp(d->pools[i].pool, pool) == 0)
+			return &d->pools[i];
+	return NULL;
+}
+
+struct fake {
+	pid_t pid;
+	int port;
+	char dir[600];
+};
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+static int fake_start(struct fake *f, const char *dir)
+{
+	char pf[700];
+	char *s;
+	int i;
+
+	snprintf(f->dir, sizeof(f->dir), "%s", dir);
+	snprintf(pf, sizeof(pf), "%s/fake.port", dir);
+	f->pid = fork();
+	if (f->pid == 0) {
+		execlp("python3", "python3", tu_src("tests/fakecloud/compute.py"), "--port-file", pf,
+		       (char *)NULL);
+		_exit(127);
+	}
+	for (i = 0; i < 200; i++) {
+		if ((s = tu_read(pf, NULL)) != NULL) {
+			f->port = atoi(s);
+			free(s);
+			return f->port > 0 ? 0 : -1;
+		}
+		sleep_ms(50);
+	}
+	return -1;
+}
+
+static void fake_stop(struct fake *f)
+{
+	if (f->pid > 0) {
+		kill(f->pid, SIGTERM);
+		waitpid(f->pid, NULL, 0);
+		f->pid = 0;
+	}
+}
+
+static size_t on_data(char *p, size_t size, size_t n, void *ud)
+{
+	buf_add(ud, p, size * n);
+	return size * n;
+}
+
+/* GET (body NULL) or POST to the fake's control API; returns the body (caller frees). */
+static char *fake_req(const struct fake *f, const char *path, const char *body)
+{
+	struct buf b = BUF_INIT;
+	char url[256];
+	CURL *c = curl_easy_init();
+
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d%s", f->port, path);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
+	if (body)
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+	CU_ASSERT_EQUAL(curl_easy_perform(c), CURLE_OK);
+	curl_easy_cleanup(c);
+	buf_puts(&b, "");
+	return buf_detach(&b);
+}
+
+static void fake_config(const struct fake *f, const char *json)
+{
+	free(fake_req(f, "/_fake/config", json));
+}
+
+static yajl_val fake_state(const struct fake *f)
+{
+	char *s = fake_req(f, "/_fake/state", NULL);
+	yajl_val v = yajl_tree_parse(s, NULL, 0);
+
+	free(s);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+	return v;
+}
+
+static yajl_val get(yajl_val o, const char *k)
+{
+	const char *path[2] = { k, NULL };
+
+	return yajl_tree_get(o, path, yajl_t_any);
+}
+
+/* A string member, "" when absent. */
+static const char *gets(yajl_val o, const char *k)
+{
+	const char *s = YAJL_GET_STRING(get(o, k));
+
+	return s ? s : "";
+}
+
+static const char *tag(yajl_val inst, const char *k)
+{
+	yajl_val t = get(inst, "tags");
+	const char *path[2] = { k, NULL };
+	yajl_val v = t ? yajl_tree_get(t, path, yajl_t_string) : NULL;
+
+	return v ? YAJL_GET_STRING(v) : NULL;
+}
+
+/* Running instances carrying pool (NULL = any), and calls of op so far. */
+static int count_running(yajl_val st, const char *pool)
+{
+	yajl_val a = get(st, "instances");
+	size_t i;
+	int n = 0;
+
+	for (i = 0; a && i < YAJL_GET_ARRAY(a)->len; i++) {
+		yajl_val x = YAJL_GET_ARRAY(a)->values[i];
+		const char *p = tag(x, "capplan:pool");
+
+		if (strcmp(gets(x, "state"), "running") != 0)
+			continue;
+		if (pool == NULL || (p && strcmp(p, pool) == 0))
+			n++;
+	}
+	return n;
+}
+
+static int count_calls(yajl_val st, const char *op)
+{
+	yajl_val a = get(st, "calls");
+	size_t i;
+	int n = 0;
+
+	for (i = 0; a && i < YAJL_GET_ARRAY(a)->len; i++)
+		if (strcmp(gets(YAJL_GET_ARRAY(a)->values[i], "op"), op) == 0)
+			n++;
+	return n;
+}
+
+static const char *instance_state(yajl_val st, const char *id)
+{
+	yajl_val a = get(st, "instances");
+	size_t i;
+
+	for (i = 0; a && i < YAJL_GET_ARRAY(a)->len; i++) {
+		yajl_val x = YAJL_GET_ARRAY(a)->values[i];
+
+		if (strcmp(gets(x, "id"), id) == 0)
+			return gets(x, "state");
+	}
+	return "";
+}
+
+/* A directory with a fake running and a config pointing at it; extra goes under apply:. */
+static void setup(struct fake *f, const char *extra)
+{
+	const char *dir = tu_tmpdir();
+	char cfg[2048];
+
+	CU_ASSERT_EQUAL_FATAL(fake_start(f, dir), 0);
+	/* every EC2 request must carry a valid SigV4 signature made with this secret */
+	fake_config(f, "{\"aws_secret\": \"wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY\"}");
+	snprintf(cfg, sizeof(cfg),
+		 "store: st.db\n"
+		 "apply:\n"
+		 "  retry_base_ms: 5\n"
+		 "%s"
+		 "providers:\n"
+		 "  aws:\n"
+		 "    launch_template: capplan-gpu\n"
+		 "    subnets: [subnet-a, subnet-b]\n"
+		 "    endpoints:\n"
+		 "      ec2: http://127.0.0.1:%d\n"
+		 , extra ? extra : "", f->port);
+	tu_write(tu_path(dir, "capplan.yaml"), cfg);
+	setenv("CAPPLAN_NOW", "2026-11-23T13:20:00Z", 1);
+	setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE", 1);
+	setenv("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", 1);
+	unsetenv("AWS_ENDPOINT_URL");
+	unsetenv("AWS_ENDPOINT_URL_EC2");
+}
+
+static int apply(const struct fake *f, const char *args, char **out, char **err)
+{
+	char cmd[1024];
+
+	snprintf(cmd, sizeof(cmd), "--config capplan.yaml apply --plan-file '%s' %s",
+		 tu_src("tests/data/apply/plan.json"), args);
+	return tu_capplan(f->dir, cmd, out, err);
+}
+
+/* --- the logic on its own -------------------------------------------------------------- */
+
+static void test_desired_hour(void)
+{
+	struct plan_result *r = fixture_plan();
+	struct apply_diff d;
+	struct err e = ERR_INIT;
+	int64_t at;
+
+	tm_parse("2026-11-23T13:59:59Z", &at);
+	CU_ASSERT_EQUAL_FATAL(apply_desired(&d, r, "7", at, NULL, &e), 0);
+	CU_ASSERT_EQUAL(d.n, 6);	/* 2 offerings x spot, ondemand, reserved */
+	CU_ASSERT_EQUAL(pool_of(&d, "aws/us-east-1/p4d.24xlarge/spot")->target, 2);
+	CU_ASSERT_EQUAL(pool_of(&d, "aws/us-east-1/p4d.24xlarge/ondemand")->target, 1);
+	CU_ASSERT_EQUAL(pool_of(&d, "aws/us-east-1/p4d.24xlarge/reserved")->target, 1);
+	CU_ASSERT_EQUAL(pool_of(&d, "aws/us-east-1/g5.xlarge/spot")->target, 3);
+	CU_ASSERT_EQUAL(pool_of(&d, "aws/us-east-1/g5.xlarge/reserved")->target, 0);
+	/* 2 x 12 + 32.77 + 20 (reserved 1y) + 3 x 0.4 + 1.006 */
+	CU_ASSERT_DOUBLE_EQUAL(apply_hour_cost(&d), 78.976, 1e-9);
+	apply_diff_release(&d);
+	/* past the plan's last hour */
+	tm_parse("2026-11-23T15:00:00Z", &at);
+	CU_ASSERT_EQUAL(apply_desired(&d, r, "7", at, NULL, &e), ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "2026-11-23T15:00:00Z"));
+	/* another provider's pools only */
+	tm_parse("2026-11-23T12:00:00Z", &at);
+	CU_ASSERT_EQUAL(apply_desired(&d, r, "7", at, "gcp", &e), 0);
+	CU_ASSERT_EQUAL(d.n, 0);
+	apply_diff_release(&d);
+	plan_result_free(r);
+}
+
+static void inst(struct providers_vm *x, const char *id, const char *pool, long long t,
+		 const char *plan)
+{
+	memset(x, 0, sizeof(*x));
+	snprintf(x->id, sizeof(x->id), "%s", id);
+	snprintf(x->pool, sizeof(x->pool), "%s", pool);
+	snprintf(x->plan, sizeof(x->plan), "%s", plan);
+	snprintf(x->region, sizeof(x->region), "us-east-1");
+	x->launched = t;
+}
+
+static void test_reconcile_youngest_first(void)
+{
+	struct plan_result *r = fixture_plan();
+	struct providers_vm v[6];
+	struct apply_diff d;
+	struct err e = ERR_INIT;
+	const struct apply_pool *p;
+	int64_t at;
+
+	tm_parse("2026-11-23T14:10:00Z", &at);	/* p4d spot 1, the rest 0 but reserved 1 */
+	CU_ASSERT_EQUAL_FATAL(apply_desired(&d, r, "7", at, NULL, &e), 0);
+	inst(&v[0], "i-old", "aws/us-east-1/p4d.24xlarge/spot", 1000, "6");
+	inst(&v[1], "i-young", "aws/us-east-1/p4d.24xlarge/spot", 3000, "7");
+	inst(&v[2], "i-mid", "aws/us-east-1/p4d.24xlarge/spot", 2000, "7");
+	inst(&v[3], "i-gone", "aws/us-east-1/a10g.retired/spot", 500, "5");
+	inst(&v[4], "i-weird", "not a pool", 500, "7");
+	inst(&v[5], "i-res", "aws/us-east-1/p4d.24xlarge/reserved", 100, "7");
+	CU_ASSERT_EQUAL_FATAL(apply_reconcile(&d, v, 6, &e), 0);
+	p = pool_of(&d, "aws/us-east-1/p4d.24xlarge/spot");
+	CU_ASSERT_EQUAL_FATAL(p->nterm, 2);
+	CU_ASSERT_STRING_EQUAL(p->ids[0], "i-young");
+	CU_ASSERT_STRING_EQUAL(p->ids[1], "i-mid");
+	CU_ASSERT_STRING_EQUAL(p->ids[2], "i-old");	/* the oldest stays */
+	CU_ASSERT_EQUAL(p->nretag, 1);			/* and takes plan 7's tag */
+	CU_ASSERT_STRING_EQUAL(p->retag[0], "i-old");
+	CU_ASSERT_EQUAL(p->launch, 0);
+	/* a pool the plan no longer names goes to 0 */
+	p = pool_of(&d, "aws/us-east-1/a10g.retired/spot");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	CU_ASSERT_EQUAL(p->target, 0);
+	CU_ASSERT_EQUAL(p->nterm, 1);
+	/* something that is not a pool capplan wrote is never touched */
+	CU_ASSERT_PTR_NULL(pool_of(&d, "not a pool"));
+	p = pool_of(&d, "aws/us-east-1/p4d.24xlarge/reserved");
+	CU_ASSERT_EQUAL(p->running, 1);
+	CU_ASSERT_EQUAL(p->nterm, 0);
+	CU_ASSERT_EQUAL(p->launch, 0);
+	CU_ASSERT_EQUAL(apply_launch_total(&d), 0);
+	apply_diff_release(&d);
+	plan_result_free(r);
+}
+
+static void test_tokens(void)
+{
+	char a[65], b[65], c[65], u[37], l[80];
+	size_t i;
+
+	apply_token(a, "7", 1795438800, "aws/us-east-1/p4d.24xlarge/spot", 2, 1);
+	apply_token(b, "7", 1795438800, "aws/us-east-1/p4d.24xlarge/spot", 2, 1);
+	apply_token(c, "7", 1795438800, "aws/us-east-1/p4d.24xlarge/spot", 2, 2);
+	CU_ASSERT_EQUAL(strlen(a), 56);		/* EC2 ClientToken: at most 64 ASCII */
+	CU_ASSERT_EQUAL(strncmp(a, "capplan-", 8), 0);
+	for (i = 8; i < strlen(a); i++)
+		CU_ASSERT(strchr("0123456789abcdef", a[i]) != NULL);
+	CU_ASSERT_STRING_EQUAL(a, b);
+	CU_ASSERT_STRING_NOT_EQUAL(a, c);	/* the next attempt is a new request */
+	/* python3: uuid.uuid5(uuid.NAMESPACE_URL, "capplan-test") */
+	providers_uuid5("capplan-test", u);
+	CU_ASSERT_STRING_EQUAL(u, "6bcc36c4-3b5d-5919-8821-ce01bc85d364");
+	providers_pool_label("gcp/us-central1/a2-highgpu-1g/spot", l, sizeof(l));
+	CU_ASSERT_STRING_EQUAL(l, "gcp_us-central1_a2-highgpu-1g_spot");
+	providers_pool_label("GCP/Europe.West4/X", l, sizeof(l));
+	CU_ASSERT_STRING_EQUAL(l, "gcp_europe-west4_x");
+}
+
+/* --- end to end against the fake ------------------------------------------------------- */
+
+static void test_dry_run_changes_nothing(void)
+{
+	struct fake f;
+	char *out = NULL, *err = NULL;
+	yajl_val st, j;
+
+	setup(&f, NULL);
+	CU_ASSERT_EQUAL(apply(&f, "--json", &out, &err), 0);
+	j = yajl_tree_parse(out, NULL, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+	CU_ASSERT(YAJL_IS_TRUE(get(j, "dry_run")));
+	CU_ASSERT_STRING_EQUAL(YAJL_GET_STRING(get(j, "hour")), "2026-11-23T13:00:00Z");
+	CU_ASSERT_STRING_EQUAL(YAJL_GET_STRING(get(j, "plan")), "7");
+	CU_ASSERT_EQUAL(YAJL_GET_ARRAY(get(j, "actions"))->len, 5);
+	CU_ASSERT_EQUAL(YAJL_GET_INTEGER(get(YAJL_GET_ARRAY(get(j, "actions"))->values[0],
+					     "launch")), 2);
+	yajl_tree_free(j);
+	st = fake_state(&f);
+	CU_ASSERT_EQUAL(count_running(st, NULL), 0);
+	/* five launches checked with DryRun=true, nothing created */
+	CU_ASSERT_EQUAL(count_calls(st, "CreateFleet"), 5);
+	CU_ASSERT_EQUAL(YAJL_GET_ARRAY(get(st, "instances"))->len, 0);
+	yajl_tree_free(st);
+	free(out);
+	free(err);
+	/* permissions missing: the dry run says so and fails */
+	fake_config(&f, "{\"deny_dry_run\": true}");
+	CU_ASSERT_EQUAL(apply(&f, "--dry-run", &out, &err), 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "UnauthorizedOperation"));
+	free(out);
+	free(err);
+	fake_stop(&f);
+}
+
+static void test_converge_then_noop(void)
+{
+	struct fake f;
+	char *out = NULL, *err = NULL, *db;
+	yajl_val st, j, a;
+	size_t i;
+
+	setup(&f, "  dry_run_default: true\n");
+	CU_ASSERT_EQUAL(apply(&f, "--yes --json", &out, &err), 0);
+	j = yajl_tree_parse(out, NULL, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+	CU_ASSERT(YAJL_IS_FALSE(get(j, "dry_run")));
+	CU_ASSERT_EQUAL(YAJL_GET_INTEGER(get(j, "shortfall_gpus")), 0);
+	yajl_tree_free(j);
+	free(out);
+	free(err);
+	st = fake_state(&f);
+	CU_ASSERT_EQUAL(count_running(st, NULL), 8);
+	CU_ASSERT_EQUAL(count_running(st, "aws/us-east-1/p4d.24xlarge/spot"), 2);
+	CU_ASSERT_EQUAL(count_running(st, "aws/us-east-1/p4d.24xlarge/ondemand"), 1);
+	CU_ASSERT_EQUAL(count_running(st, "aws/us-east-1/p4d.24xlarge/reserved"), 1);
+	CU_ASSERT_EQUAL(count_running(st, "aws/us-east-1/g5.xlarge/spot"), 3);
+	CU_ASSERT_EQUAL(count_running(st, "aws/us-east-1/g5.xlarge/ondemand"), 1);
+	a = get(st, "instances");
+	for (i = 0; i < YAJL_GET_ARRAY(a)->len; i++) {
+		yajl_val x = YAJL_GET_ARRAY(a)->values[i];
+
+		CU_ASSERT_STRING_EQUAL(tag(x, "capplan:managed"), "true");
+		CU_ASSERT_STRING_EQUAL(tag(x, "capplan:plan"), "7");
+	}
+	CU_ASSERT_EQUAL(count_calls(st, "CreateFleet"), 5);
+	yajl_tree_free(st);
+	/* the second run lists (across pages) and does nothing */
+	fake_config(&f, "{\"page_size\": 3}");
+	CU_ASSERT_EQUAL(apply(&f, "--yes --json", &out, &err), 0);
+	j = yajl_tree_parse(out, NULL, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+	a = get(j, "actions");
+	for (i = 0; i < YAJL_GET_ARRAY(a)->len; i++) {
+		yajl_val x = YAJL_GET_ARRAY(a)->values[i];
+
+		CU_ASSERT_EQUAL(YAJL_GET_INTEGER(get(x, "launch")), 0);
+		CU_ASSERT_EQUAL(YAJL_GET_ARRAY(get(x, "terminate"))->len, 0);
+		CU_ASSERT_STRING_EQUAL(YAJL_GET_STRING(get(x, "result")), "noop");
+	}
+	yajl_tree_free(j);
+	free(out);
+	free(err);
+	st = fake_state(&f);
+	CU_ASSERT_EQUAL(count_calls(st, "CreateFleet"), 5);
+	CU_ASSERT_EQUAL(count_calls(st, "TerminateInstances"), 0);
+	CU_ASSERT_EQUAL(count_running(st, NULL), 8);
+	yajl_tree_free(st);
+	/* the audit log: a row per call, tokens recorded, no secret anywhere */
+	CU_ASSERT_EQUAL(tu_capplan(f.dir, "--config capplan.yaml audit --json", &out, &err), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"operation\":\"CreateFleet\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"token\":\"capplan-"));
+	CU_ASSERT_PTR_NULL(strstr(out, "wJalrXUtnFEMI"));
+	free(out);
+	free(err);
+	CU_ASSERT_EQUAL(tu_capplan(f.dir, "--config capplan.yaml audit --since 2030-01-01", &out,
+				   &err), 0);
+	CU_ASSERT_PTR_NULL(strstr(out, "CreateFleet"));
+	free(out);
+	free(err);
+	db = tu_read(tu_path(f.dir, "st.db"), NULL);
+	CU_ASSERT_PTR_NULL(strstr(db, "wJalrXUtnFEMI"));
+	free(db);
+	fake_stop(&f);
+}
+
+static void test_kill9_then_rerun(void)
+{
+	struct fake f;
+	char *out = NULL, *err = NULL, cmd[1200], cfgjson[800];
+	yajl_val st;
+	int rc;
+
+	setup(&f, NULL);
+	/*
+	 * The fake carries out the 2nd CreateFleet, then kills capplan before it answers; its
+	 * listing lags, so the re-run cannot see what the first run launched.
+	 */
+	snprintf(cfgjson, sizeof(cfgjson), "{\"describe_lag\": 10, \"kill\": {\"op\": "
+		 "\"CreateFleet\", \"n\": 2, \"pid_file\": \"%s/capplan.pid\"}}", f.dir);
+	fake_config(&f, cfgjson);
+	snprintf(cmd, sizeof(cmd), "sh -c 'echo $$ > capplan.pid; exec \"%s\" --config capplan.yaml "
+		 "apply --plan-file \"%s\" --yes' 2>/dev/null", getenv("CAPPLAN_BIN"),
+		 tu_src("tests/data/apply/plan.json"));
+	rc = tu_sh(f.dir, cmd, &out, &err);
+	CU_ASSERT_NOT_EQUAL(rc, 0);
+	free(out);
+	free(err);
+	st = fake_state(&f);
+	CU_ASSERT_EQUAL(count_calls(st, "CreateFleet"), 2);
+	CU_ASSERT_EQUAL(count_running(st, NULL), 3);	/* p4d spot 2 + p4d ondemand 1 */
+	yajl_tree_free(st);
+	/* the re-run: the lock is free again, nothing is launched twice */
+	CU_ASSERT_EQUAL(apply(&f, "--yes", &out, &err), 0);
+	free(out);
+	free(err);
+	st = fake_state(&f);
+	CU_ASSERT_EQUAL(count_running(st, NULL), 8);
+	CU_ASSERT_EQUAL(count_running(st, "aws/us-east-1/p4d.24xlarge/spot"), 2);
+	CU_ASSERT_EQUAL(count_running(st, "aws/us-east-1/p4d.24xlarge/ondemand"), 1);
+	CU_ASSERT_EQUAL(YAJL_GET_ARRAY(get(st, "instances"))->len, 8);
+	/* the killed call was replayed under its token: 2 + 4 calls, 5 distinct creates */
+	CU_ASSERT_EQUAL(count_calls(st, "CreateFleet"), 6);
+	yajl_tree_free(st);
+	/* and a third run, once the listing caught up, is a no-op */
+	fake_config(&f, "{\"describe_lag\": 0}");
+	CU_ASSERT_EQUAL(apply(&f, "--yes", &out, &err), 0);
+	free(out);
+	free(err);
+	st = fake_state(&f);
+	CU_ASSERT_EQUAL(count_calls(st, "CreateFleet"), 6);
+	CU_ASSERT_EQUAL(count_running(st, NULL), 8);
+	yajl_tree_free(st);
+	fake_stop(&f);
+}
+
+static void test_untagged_survive_and_scale_down(void)
+{
+	struct fake f;
+	char *out = NULL, *err = NULL;
+	yajl_val st;
+
+	setup(&f, NULL);
+	free(fake_req(&f, "/_fake/seed", "{\"instances\": ["
+		 "{\"id\": \"i-theirs1\", \"type\": \"p4d.24xlarge\", \"tags\": {}},"
+		 "{\"id\": \"i-theirs2\", \"type\": \"g5.xlarge\", \"tags\": {\"team\": \"ml\"}},"
+		 "{\"id\": \"i-nopool\", \"type\": \"g5.xlarge\", \"tags\": "
+		 "  {\"capplan:managed\": \"true\"}},"
+		 "{\"id\": \"i-notmanaged\", \"type\": \"g5.xlarge\", \"tags\": "
+		 "  {\"capplan:managed\": \"false\", \"capplan:pool\": \"aws/us-east-1/g5.xlarge/spot\"}}"
+		 "]}"));
+	CU_ASSERT_EQUAL(apply(&f, "--yes", &out, &err), 0);
+	free(out);
+	free(err);
+	st = fake_state(&f);
+	CU_ASSERT_EQUAL(count_running(st, "aws/us-east-1/g5.xlarge/spot"), 3 + 1);
+	yajl_tree_free(st);
+	/* 14:00: p4d spot 2 -> 1, p4d ondemand 1 -> 0, g5 3 + 1 -> 0 */
+	setenv("CAPPLAN_NOW", "2026-11-23T14:05:00Z", 1);
+	CU_ASSERT_EQUAL(apply(&f, "--yes", &out, &err), 0);
+	free(out);
+	free(err);
+	setenv("CAPPLAN_NOW", "2026-11-23T13:20:00Z", 1);
+	st = fake_state(&f);
+	CU_ASSERT_STRING_EQUAL(instance_state(st, "i-theirs1"), "running");
+	CU_ASSERT_STRING_EQUAL(instance_state(st, "i-theirs2"), "running");
+	CU_ASSERT_STRING_EQUAL(instance_state(st, "i-nopool"), "running");
+	CU_ASSERT_STRING_EQUAL(instance_state(st, "i-notmanaged"), "running");
+	CU_ASSERT_EQUAL(count_running(st, "aws/us-east-1/p4d.24xlarge/spot"), 1);
+	CU_ASSERT_EQUAL(count_running(st, "aws/us-east-1/p4d.24xlarge/ondemand"), 0);
+	CU_ASSERT_EQUAL(count_running(st, "aws/us-east-1/p4d.24xlarge/reserved"), 1);
+	/* 4 capplan g5 + 1 seeded with managed=false */
+	CU_ASSERT_EQUAL(count_running(st, "aws/us-east-1/g5.xlarge/spot"), 1);
+	/* the spot p4d kept is the older of the two (the fake lists in launch order) */
+	{
+		yajl_val a = get(st, "instances");
+		const char *states[2] = { NULL, NULL };
+		size_t i;
+		int k = 0;
+
+		for (i = 0; i < YAJL_GET_ARRAY(a)->len && k < 2; i++) {
+			yajl_val x = YAJL_GET_ARRAY(a)->values[i];
+			const char *p = tag(x, "capplan:pool");
+
+			if (p && strcmp(p, "aws/us-east-1/p4d.24xlarge/spot") == 0)
+				states[k++] = gets(x, "state");
+		}
+		CU_ASSERT_EQUAL_FATAL(k, 2);
+		CU_ASSERT_STRING_EQUAL(states[0], "running");
+		CU_ASSERT_STRING_EQUAL(states[1], "terminated");
+	}
+	yajl_tree_free(st);
+	fake_stop(&f);
+}
+
+static void test_lock(void)
+{
+	struct fake f;
+	char *out = NULL, *err = NULL, *s, cmd[1200];
+	yajl_val st;
+	int fd, i, holding = 0;
+
+	setup(&f, NULL);
+	/* a lock held by someone else */
+	fd = open(tu_path(f.dir, "st.db.lock"), O_RDWR | O_CREAT, 0600);
+	CU_ASSERT_FATAL(fd >= 0);
+	CU_ASSERT_EQUAL(flock(fd, LOCK_EX), 0);
+	CU_ASSERT_EQUAL(apply(&f, "--yes", &out, &err), 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "st.db.lock"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "held"));
+	free(out);
+	free(err);
+	close(fd);
+	/* two runs at once: the first is held inside CreateFleet while the second starts */
+	fake_config(&f, "{\"hold\": {\"op\": \"CreateFleet\"}}");
+	snprintf(cmd, sizeof(cmd), "( \"%s\" --config capplan.yaml apply --plan-file \"%s\" --yes "
+		 ">a.out 2>a.err; echo $? > a.rc ) &", getenv("CAPPLAN_BIN"),
+		 tu_src("tests/data/apply/plan.json"));
+	CU_ASSERT_EQUAL(tu_sh(f.dir, cmd, NULL, NULL), 0);
+	for (i = 0; i < 400 && !holding; i++) {
+		st = fake_state(&f);
+		holding = YAJL_IS_TRUE(get(st, "holding"));
+		yajl_tree_free(st);
+		if (!holding)
+			sleep_ms(50);
+	}
+	CU_ASSERT_FATAL(holding);
+	CU_ASSERT_EQUAL(apply(&f, "--yes", &out, &err), 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "is held by another capplan apply (pid "));
+	free(out);
+	free(err);
+	fake_config(&f, "{\"hold\": null}");
+	free(fake_req(&f, "/_fake/release", "{}"));
+	for (i = 0, s = NULL; i < 400 && (s = tu_read(tu_path(f.dir, "a.rc"), NULL)) == NULL; i++)
+		sleep_ms(50);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT_EQUAL(atoi(s), 0);
+	free(s);
+	st = fake_state(&f);
+	CU_ASSERT_EQUAL(count_running(st, NULL), 8);
+	yajl_tree_free(st);
+	fake_stop(&f);
+}
+
+static void test_guard_rails(void)
+{
+	struct fake f;
+	char *out = NULL, *err = NULL;
+	yajl_val st;
+
+	setup(&f, "  max_launch_per_run: 7\n");
+	CU_ASSERT_EQUAL(apply(&f, "--yes", &out, &err), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "apply.max_launch_per_run"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "launch 8"));
+	free(out);
+	free(err);
+	tu_write(tu_path(f.dir, "capplan.yaml"), "");	/* replaced below */
+	fake_stop(&f);
+
+	setup(&f, "  max_hourly_spend: 78.5\n");
+	CU_ASSERT_EQUAL(apply(&f, "--yes", &out, &err), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "apply.max_hourly_spend"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "78.98"));
+	free(out);
+	free(err);
+	fake_stop(&f);
+
+	setup(&f, "  allowed_providers: [gcp, azure]\n");
+	CU_ASSERT_EQUAL(apply(&f, "--yes", &out, &err), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "apply.allowed_providers"));
+	free(out);
+	free(err);
+	st = fake_state(&f);
+	CU_ASSERT_EQUAL(count_calls(st, "CreateFleet"), 0);
+	CU_ASSERT_EQUAL(count_running(st, NULL), 0);
+	yajl_tree_free(st);
+	fake_stop(&f);
+
+	/* dry_run_default false: no flag acts */
+	setup(&f, "  dry_run_default: false\n  max_launch_per_run: 8\n"
+		  "  max_hourly_spend: 79\n  allowed_providers: [aws]\n");
+	CU_ASSERT_EQUAL(apply(&f, "", &out, &err), 0);
+	free(out);
+	free(err);
+	st = fake_state(&f);
+	CU_ASSERT_EQUAL(count_running(st, NULL), 8);
+	yajl_tree_free(st);
+	fake_stop(&f);
+}
+
+static void test_capacity_shortfall(void)
+{
+	struct fake f;
+	char *out = NULL, *err = NULL;
+	yajl_val st, j;
+
+	setup(&f, NULL);
+	/* room for 2 p4d: the spot pool gets both, ondemand and reserved none */
+	fake_config(&f, "{\"capacity\": {\"p4d.24xlarge\": 2}, "
+			"\"throttle\": {\"DescribeInstances\": 2}}");
+	CU_ASSERT_EQUAL(apply(&f, "--yes --json", &out, &err), 1);
+	j = yajl_tree_parse(out, NULL, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+	CU_ASSERT_EQUAL(YAJL_GET_INTEGER(get(j, "shortfall_gpus")), 16);
+	yajl_tree_free(j);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "InsufficientInstanceCapacity"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "shortfall of 16 GPUs"));
+	free(out);
+	free(err);
+	st = fake_state(&f);
+	CU_ASSERT_EQUAL(count_running(st, NULL), 6);
+	yajl_tree_free(st);
+	/* capacity comes back: the next run launches the rest under new attempts */
+	fake_config(&f, "{\"capacity\": {}}");
+	CU_ASSERT_EQUAL(apply(&f, "--yes", &out, &err), 0);
+	free(out);
+	free(err);
+	st = fake_state(&f);
+	CU_ASSERT_EQUAL(count_running(st, NULL), 8);
+	CU_ASSERT_EQUAL(count_running(st, "aws/us-east-1/p4d.24xlarge/reserved"), 1);
+	yajl_tree_free(st);
+	fake_stop(&f);
+}
+
+static void test_commitments_print_only(void)
+{
+	struct fake f;
+	char *out = NULL, *err = NULL;
+	yajl_val st;
+
+	setup(&f, NULL);
+	CU_ASSERT_EQUAL(apply(&f, "--yes", &out, &err), 0);	/* warm: calls so far */
+	free(out);
+	free(err);
+	CU_ASSERT_EQUAL(tu_capplan(f.dir, "--config capplan.yaml apply commitments --yes", &out,
+				   &err), 2);
+	free(out);
+	free(err);
+	{
+		char cmd[1024];
+
+		snprintf(cmd, sizeof(cmd), "--config capplan.yaml apply commitments --plan-file '%s' "
+			 "--yes --i-understand-this-costs", tu_src("tests/data/apply/plan.json"));
+		CU_ASSERT_EQUAL(tu_capplan(f.dir, cmd, &out, &err), 0);
+	}
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "aws/us-east-1/p4d.24xlarge 1y x1"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "PurchaseReservedInstancesOffering"));
+	free(out);
+	free(err);
+	st = fake_state(&f);
+	CU_ASSERT_EQUAL(count_calls(st, "CreateFleet"), 5);
+	yajl_tree_free(st);
+	fake_stop(&f);
+}
+
+/* --- GCP and Azure ----------------------------------------------------------------------- */
+
+static void setup_multi(struct fake *f, const char *fake_cfg)
+{
+	const char *dir = tu_tmpdir();
+	char cfg[4096], *pub, *json;
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	CU_ASSERT_EQUAL_FATAL(fake_start(f, dir), 0);
+	/* the fake checks the JWT's RS256 signature with the service account's public key */
+	pub = tu_read(tu_src("tests/data/apply/gcp-sa.pub.pem"), NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(pub);
+	buf_puts(&b, "{\"gcp_public_key\": \"");
+	for (i = 0; pub[i]; i++)
+		if (pub[i] == '\n')
+			buf_puts(&b, "\\n");
+		else
+			buf_putc(&b, pub[i]);
+	buf_puts(&b, "\", \"azure_secret\": \"s3cret-azure-value\"}");
+	json = buf_detach(&b);
+	fake_config(f, json);
+	free(json);
+	free(pub);
+	if (fake_cfg)
+		fake_config(f, fake_cfg);
+	snprintf(cfg, sizeof(cfg),
+		 "store: st.db\n"
+		 "apply:\n"
+		 "  retry_base_ms: 5\n"
+		 "providers:\n"
+		 "  gcp:\n"
+		 "    project: capplan-test\n"
+		 "    zones:\n"
+		 "      us-central1: [us-central1-a, us-central1-b]\n"
+		 "    image: projects/debian-cloud/global/images/family/debian-12\n"
+		 "    service_account_file: %s\n"
+		 "    endpoints:\n"
+		 "      compute: http://127.0.0.1:%d\n"
+		 "      token: http://127.0.0.1:%d\n"
+		 "  azure:\n"
+		 "    subscription_id: 00000000-0000-0000-0000-000000000001\n"
+		 "    resource_group: gpu\n"
+		 "    image: Canonical:ubuntu-24_04-lts:server:latest\n"
+		 "    subnet_id: /subscriptions/x/resourceGroups/gpu/providers/Microsoft.Network/"
+		 "virtualNetworks/v/subnets/s\n"
+		 "    admin_user: ops\n"
+		 "    ssh_public_key_file: %s\n"
+		 "    endpoints:\n"
+		 "      arm: http://127.0.0.1:%d\n"
+		 "      login: http://127.0.0.1:%d\n",
+		 tu_src("tests/data/apply/gcp-sa.json"), f->port, f->port,
+		 tu_src("tests/data/apply/azure-ssh.pub"), f->port, f->port);
+	tu_write(tu_path(dir, "capplan.yaml"), cfg);
+	setenv("CAPPLAN_NOW", "2026-11-23T13:20:00Z", 1);
+	setenv("AZURE_TENANT_ID", "tenant-1", 1);
+	setenv("AZURE_CLIENT_ID", "app-1", 1);
+	setenv("AZURE_CLIENT_SECRET", "s3cret-azure-value", 1);
+	unsetenv("GOOGLE_APPLICATION_CREDENTIALS");
+}
+
+static int apply_multi(const struct fake *f, const char *args, char **out, char **err)
+{
+	char cmd[1024];
+
+	snprintf(cmd, sizeof(cmd), "--config capplan.yaml apply --plan-file '%s' %s",
+		 tu_src("tests/data/apply/plan_multi.json"), args);
+	return tu_capplan(f->dir, cmd, out, err);
+}
+
+/* Running instances of the fake's api ("gce", "arm") and how many are in zone (NULL any). */
+static int count_api(yajl_val st, const char *api, const char *zone)
+{
+	yajl_val a = get(st, "instances");
+	size_t i;
+	int n = 0;
+
+	for (i = 0; a && i < YAJL_GET_ARRAY(a)->len; i++) {
+		yajl_val x = YAJL_GET_ARRAY(a)->values[i];
+
+		if (strcmp(gets(x, "api"), api) == 0 && strcmp(gets(x, "state"), "running") == 0 &&
+		    (zone == NULL || strcmp(gets(x, "zone"), zone) == 0))
+			n++;
+	}
+	return n;
+}
+
+static void test_gcp(void)
+{
+	struct fake f;
+	char *out = NULL, *err = NULL;
+	yajl_val st, a;
+	size_t i;
+
+	/* zone a has room for 2: the rest goes to zone b */
+	setup_multi(&f, "{\"zone_capacity\": {\"us-central1-a\": 2}}");
+	CU_ASSERT_EQUAL(apply_multi(&f, "--provider gcp", &out, &err), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "would call POST /compute/v1/projects/capplan-test/zones/"
+				      "us-central1-a/instances/bulkInsert count=3 provisioningModel=SPOT"));
+	free(out);
+	free(err);
+	st = fake_state(&f);
+	CU_ASSERT_EQUAL(count_api(st, "gce", NULL), 0);
+	CU_ASSERT_EQUAL(count_calls(st, "instances.bulkInsert"), 0);
+	yajl_tree_free(st);
+	CU_ASSERT_EQUAL(apply_multi(&f, "--provider gcp --yes", &out, &err), 0);
+	free(out);
+	free(err);
+	st = fake_state(&f);
+	CU_ASSERT_EQUAL(count_api(st, "gce", NULL), 4);
+	CU_ASSERT_EQUAL(count_api(st, "gce", "us-central1-a"), 2);
+	CU_ASSERT_EQUAL(count_api(st, "gce", "us-central1-b"), 2);
+	CU_ASSERT_EQUAL(count_api(st, "arm", NULL), 0);	/* --provider gcp only */
+	a = get(st, "instances");
+	for (i = 0; i < YAJL_GET_ARRAY(a)->len; i++) {
+		yajl_val x = YAJL_GET_ARRAY(a)->values[i];
+		const char *l = tag(x, "capplan-pool");
+
+		CU_ASSERT_STRING_EQUAL(tag(x, "capplan-managed"), "true");
+		CU_ASSERT(l && (strcmp(l, "gcp_us-central1_a2-highgpu-1g_spot") == 0 ||
+				strcmp(l, "gcp_us-central1_a2-highgpu-1g_ondemand") == 0));
+	}
+	yajl_tree_free(st);
+	/* the second run is a no-op */
+	CU_ASSERT_EQUAL(apply_multi(&f, "--provider gcp --yes", &out, &err), 0);
+	CU_ASSERT_PTR_NULL(strstr(out, "ok"));
+	free(out);
+	free(err);
+	st = fake_state(&f);
+	CU_ASSERT_EQUAL(count_api(st, "gce", NULL), 4);
+	/* spot: a (2 made), b (1); on-demand: a (full: none), b (1) */
+	CU_ASSERT_EQUAL(count_calls(st, "instances.bulkInsert"), 4);
+	CU_ASSERT_EQUAL(count_calls(st, "instances.delete"), 0);
+	yajl_tree_free(st);
+	/* 14:00: spot 3 -> 1, ondemand 1 -> 0 */
+	setenv("CAPPLAN_NOW", "2026-11-23T14:20:00Z", 1);
+	CU_ASSERT_EQUAL(apply_multi(&f, "--provider gcp --yes", &out, &err), 0);
+	setenv("CAPPLAN_NOW", "2026-11-23T13:20:00Z", 1);
+	free(out);
+	free(err);
+	st = fake_state(&f);
+	CU_ASSERT_EQUAL(count_api(st, "gce", NULL), 1);
+	CU_ASSERT_EQUAL(count_calls(st, "instances.delete"), 3);
+	/* the one kept is the oldest: the first launched, in zone a */
+	CU_ASSERT_STRING_EQUAL(instance_state(st, "us-central1-a/capplan-3441dbea-0001"), "running");
+	yajl_tree_free(st);
+	fake_stop(&f);
+}
+
+static void test_gcp_kill9_replays_request_id(void)
+{
+	struct fake f;
+	char *out = NULL, *err = NULL, cmd[1400], cfgjson[600];
+	yajl_val st;
+
+	setup_multi(&f, NULL);
+	snprintf(cfgjson, sizeof(cfgjson), "{\"describe_lag\": 10, \"kill\": {\"op\": "
+		 "\"instances.bulkInsert\", \"n\": 1, \"pid_file\": \"%s/capplan.pid\"}}", f.dir);
+	fake_config(&f, cfgjson);
+	snprintf(cmd, sizeof(cmd), "sh -c 'echo $$ > capplan.pid; exec \"%s\" --config capplan.yaml "
+		 "apply --plan-file \"%s\" --provider gcp --yes' 2>/dev/null", getenv("CAPPLAN_BIN"),
+		 tu_src("tests/data/apply/plan_multi.json"));
+	CU_ASSERT_NOT_EQUAL(tu_sh(f.dir, cmd, &out, &err), 0);
+	free(out);
+	free(err);
+	st = fake_state(&f);
+	CU_ASSERT_EQUAL(count_api(st, "gce", NULL), 3);
+	yajl_tree_free(st);
+	/* the listing lags, but the pending attempt replays its requestId: the same operation */
+	CU_ASSERT_EQUAL(apply_multi(&f, "--provider gcp --yes", &out, &err), 0);
+	free(out);
+	free(err);
+	st = fake_state(&f);
+	CU_ASSERT_EQUAL(count_api(st, "gce", NULL), 4);
+	CU_ASSERT_EQUAL(YAJL_GET_ARRAY(get(st, "instances"))->len, 4);
+	yajl_tree_free(st);
+	fake_stop(&f);
+}
+
+static void test_azure(void)
+{
+	struct fake f;
+	char *out = NULL, *err = NULL, *db;
+	yajl_val st, j;
+
+	setup_multi(&f, "{\"capacity\": {\"Standard_NC24ads_A100_v4\": 2}, "
+			"\"throttle\": {\"virtualMachineScaleSets.list\": 1}}");
+	CU_ASSERT_EQUAL(apply_multi(&f, "--provider azure", &out, &err), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "sku.capacity=2 priority=Spot"));
+	free(out);
+	free(err);
+	st = fake_state(&f);
+	CU_ASSERT_EQUAL(count_calls(st, "virtualMachineScaleSets.createOrUpdate"), 0);
+	yajl_tree_free(st);
+	/* room for 2: the spot set fills, the on-demand set cannot: 1 GPU short */
+	CU_ASSERT_EQUAL(apply_multi(&f, "--provider azure --yes --json", &out, &err), 1);
+	j = yajl_tree_parse(out, NULL, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+	CU_ASSERT_EQUAL(YAJL_GET_INTEGER(get(j, "shortfall_gpus")), 1);
+	yajl_tree_free(j);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "AllocationFailed"));
+	free(out);
+	free(err);
+	fake_config(&f, "{\"capacity\": {}}");
+	CU_ASSERT_EQUAL(apply_multi(&f, "--provider azure --yes", &out, &err), 0);
+	free(out);
+	free(err);
+	st = fake_state(&f);
+	CU_ASSERT_EQUAL(count_api(st, "arm", NULL), 3);
+	CU_ASSERT_EQUAL(count_running(st, "azure/eastus/Standard_NC24ads_A100_v4/spot"), 2);
+	CU_ASSERT_EQUAL(count_running(st, "azure/eastus/Standard_NC24ads_A100_v4/ondemand"), 1);
+	yajl_tree_free(st);
+	CU_ASSERT_EQUAL(apply_multi(&f, "--provider azure --yes", &out, &err), 0);
+	free(out);
+	free(err);
+	st = fake_state(&f);
+	CU_ASSERT_EQUAL(count_calls(st, "virtualMachineScaleSets.createOrUpdate"), 3);
+	yajl_tree_free(st);
+	/* 14:00: spot 2 -> 1 (the youngest VM goes), ondemand 1 -> 0 */
+	setenv("CAPPLAN_NOW", "2026-11-23T14:20:00Z", 1);
+	CU_ASSERT_EQUAL(apply_multi(&f, "--provider azure --yes", &out, &err), 0);
+	setenv("CAPPLAN_NOW", "2026-11-23T13:20:00Z", 1);
+	free(out);
+	free(err);
+	st = fake_state(&f);
+	CU_ASSERT_EQUAL(count_api(st, "arm", NULL), 1);
+	CU_ASSERT_EQUAL(count_calls(st, "virtualMachineScaleSets.deleteInstances"), 2);
+	CU_ASSERT_STRING_EQUAL(instance_state(st, "capplan-ea5913240fdf/0"), "running");
+	CU_ASSERT_STRING_EQUAL(instance_state(st, "capplan-ea5913240fdf/1"), "terminated");
+	yajl_tree_free(st);
+	/* the client secret and tokens are nowhere in the store or the audit log */
+	CU_ASSERT_EQUAL(tu_capplan(f.dir, "--config capplan.yaml audit", &out, &err), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "virtualMachineScaleSets.deleteInstances"));
+	CU_ASSERT_PTR_NULL(strstr(out, "s3cret"));
+	CU_ASSERT_PTR_NULL(strstr(out, "eyJ0eXAi"));
+	free(out);
+	free(err);
+	db = tu_read(tu_path(f.dir, "st.db"), NULL);
+	CU_ASSERT_PTR_NULL(strstr(db, "s3cret"));
+	free(db);
+	fake_stop(&f);
+}
+
+void apply_suite_register(void)
+{
+	CU_pSuite s = CU_add_suite("apply", NULL, NULL);
+
+	CU_add_test(s, "the plan's hour per pool", test_desired_hour);
+	CU_add_test(s, "scale-down youngest first, only capplan's pools", test_reconcile_youngest_first);
+	CU_add_test(s, "idempotency tokens, uuid5, labels", test_tokens);
+	CU_add_test(s, "dry run changes nothing", test_dry_run_changes_nothing);
+	CU_add_test(s, "apply converges, then a no-op", test_converge_then_noop);
+	CU_add_test(s, "kill -9 mid-run then re-run: no duplicates", test_kill9_then_rerun);
+	CU_add_test(s, "instances without capplan's tags survive", test_untagged_survive_and_scale_down);
+	CU_add_test(s, "the lock holds against two runs", test_lock);
+	CU_add_test(s, "guard rails refuse", test_guard_rails);
+	CU_add_test(s, "capacity errors: partial launch and shortfall", test_capacity_shortfall);
+	CU_add_test(s, "commitments are printed, never bought", test_commitments_print_only);
+	CU_add_test(s, "gcp: dry run, zones, converge, no-op, scale-down", test_gcp);
+	CU_add_test(s, "gcp: kill -9 then re-run replays the requestId", test_gcp_kill9_replays_request_id);
+	CU_add_test(s, "azure: dry run, capacity, converge, no-op, scale-in", test_azure);
+}
