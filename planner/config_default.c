@@ -69,4 +69,12 @@ const char config_default_yaml[] =
 "  dry_run_default: true\n"
 "  # max_launch_per_run: 16\n"
 "  # max_hourly_spend: 500\n"
-"  # allowed_providers: [aws]\n";
+"  # allowed_providers: [aws]\n"
+"  # Seconds during which instances apply launched count as running before listings show them.\n"
+"  # inflight_seconds: 600\n"
+"# Where apply launches (see README.md):\n"
+"#   providers.aws: launch_template, subnets: [...]\n"
+"#   providers.gcp: project, zones: {us-central1: [us-central1-a]}, image, network,\n"
+"#                  service_account_file, endpoints: {compute, token}\n"
+"#   providers.azure: subscription_id, resource_group, image (publisher:offer:sku:version),\n"
+"#                    subnet_id, admin_user, ssh_public_key_file, endpoints: {arm, login}\n";

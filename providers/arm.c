@@ -352,7 +352,6 @@ static int set_body(providers_compute *pc, const struct providers_launch *l, cha
 	jw_key(w, "osDisk");
 	jw_obj(w);
 	jw_kstr(w, "createOption", "FromImage");
-	jw_kstr(w, "deleteOption", "Delete");
 	jw_obj_end(w);
 	jw_obj_end(w);
 	jw_key(w, "osProfile");

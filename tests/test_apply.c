@@ -19,6 +19,7 @@
 
 #include "planner/apply.h"
 #include "planner/plan.h"
+#include "planner/store.h"
 #include "providers/providers.h"
 #include "tests/testutil.h"
 #include "util/buf.h"
@@ -473,7 +474,7 @@ static void test_kill9_then_rerun(void)
 		 "\"CreateFleet\", \"n\": 2, \"pid_file\": \"%s/capplan.pid\"}}", f.dir);
 	fake_config(&f, cfgjson);
 	snprintf(cmd, sizeof(cmd), "sh -c 'echo $$ > capplan.pid; exec \"%s\" --config capplan.yaml "
-		 "apply --plan-file \"%s\" --yes' 2>/dev/null", getenv("CAPPLAN_BIN"),
+		 "apply --plan-file \"%s\" --yes'; exit $?", getenv("CAPPLAN_BIN"),
 		 tu_src("tests/data/apply/plan.json"));
 	rc = tu_sh(f.dir, cmd, &out, &err);
 	CU_ASSERT_NOT_EQUAL(rc, 0);
@@ -520,13 +521,29 @@ static void test_untagged_survive_and_scale_down(void)
 		 "{\"id\": \"i-nopool\", \"type\": \"g5.xlarge\", \"tags\": "
 		 "  {\"capplan:managed\": \"true\"}},"
 		 "{\"id\": \"i-notmanaged\", \"type\": \"g5.xlarge\", \"tags\": "
-		 "  {\"capplan:managed\": \"false\", \"capplan:pool\": \"aws/us-east-1/g5.xlarge/spot\"}}"
+		 "  {\"capplan:managed\": \"false\", \"capplan:pool\": \"aws/us-east-1/g5.xlarge/spot\"}},"
+		 "{\"id\": \"i-oldplan\", \"type\": \"g5.xlarge\", \"launched\": 1000, \"tags\": "
+		 "  {\"capplan:managed\": \"true\", \"capplan:plan\": \"6\","
+		 "   \"capplan:pool\": \"aws/us-east-1/g5.xlarge/ondemand\"}}"
 		 "]}"));
 	CU_ASSERT_EQUAL(apply(&f, "--yes", &out, &err), 0);
 	free(out);
 	free(err);
 	st = fake_state(&f);
 	CU_ASSERT_EQUAL(count_running(st, "aws/us-east-1/g5.xlarge/spot"), 3 + 1);
+	/* plan 6's on-demand g5 fills plan 7's pool: kept, and re-tagged (CreateTags) */
+	CU_ASSERT_EQUAL(count_running(st, "aws/us-east-1/g5.xlarge/ondemand"), 1);
+	CU_ASSERT_STRING_EQUAL(instance_state(st, "i-oldplan"), "running");
+	CU_ASSERT_EQUAL(count_calls(st, "CreateTags"), 1);
+	{
+		yajl_val a = get(st, "instances");
+		size_t i;
+
+		for (i = 0; i < YAJL_GET_ARRAY(a)->len; i++)
+			if (strcmp(gets(YAJL_GET_ARRAY(a)->values[i], "id"), "i-oldplan") == 0)
+				CU_ASSERT_STRING_EQUAL(tag(YAJL_GET_ARRAY(a)->values[i], "capplan:plan"),
+						       "7");
+	}
 	yajl_tree_free(st);
 	/* 14:00: p4d spot 2 -> 1, p4d ondemand 1 -> 0, g5 3 + 1 -> 0 */
 	setenv("CAPPLAN_NOW", "2026-11-23T14:05:00Z", 1);
@@ -726,6 +743,74 @@ static void test_commitments_print_only(void)
 	fake_stop(&f);
 }
 
+static void test_stored_plan_and_bad_input(void)
+{
+	struct fake f;
+	struct store *st = NULL;
+	struct err e = ERR_INIT;
+	char *json, *out = NULL, *err = NULL;
+	int64_t id1 = 0, id2 = 0;
+	yajl_val j, fs;
+
+	setup(&f, NULL);
+	/* two stored plans: "latest" is the second, --plan 1 the first */
+	json = tu_read(tu_src("tests/data/apply/plan.json"), NULL);
+	CU_ASSERT_EQUAL_FATAL(store_open(&st, tu_path(f.dir, "st.db"), &e), 0);
+	CU_ASSERT_EQUAL(store_begin(st, &e), 0);
+	CU_ASSERT_EQUAL(store_plan_put(st, "plan", 1795435200, 3, 190, "{}", "{}", json, &id1, &e),
+			0);
+	CU_ASSERT_EQUAL(store_plan_put(st, "plan", 1795435200, 3, 190, "{}", "{}", json, &id2, &e),
+			0);
+	CU_ASSERT_EQUAL(store_commit(st, &e), 0);
+	store_close(st);
+	free(json);
+	CU_ASSERT_EQUAL(tu_capplan(f.dir, "--config capplan.yaml apply --plan latest --json", &out,
+				   &err), 0);
+	j = yajl_tree_parse(out, NULL, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+	CU_ASSERT_STRING_EQUAL(gets(j, "plan"), "2");
+	yajl_tree_free(j);
+	free(out);
+	free(err);
+	CU_ASSERT_EQUAL(tu_capplan(f.dir, "--config capplan.yaml apply --plan 1 --yes --json", &out,
+				   &err), 0);
+	j = yajl_tree_parse(out, NULL, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+	CU_ASSERT_STRING_EQUAL(gets(j, "plan"), "1");
+	yajl_tree_free(j);
+	free(out);
+	free(err);
+	fs = fake_state(&f);
+	CU_ASSERT_EQUAL(count_running(fs, NULL), 8);
+	yajl_tree_free(fs);
+	/* bad input: exit 2 with the thing named, nothing launched */
+	CU_ASSERT_EQUAL(tu_capplan(f.dir, "--config capplan.yaml apply --plan 99", &out, &err), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "no plan 99"));
+	free(out);
+	free(err);
+	CU_ASSERT_EQUAL(tu_capplan(f.dir, "--config capplan.yaml apply --plan-file nope.json", &out,
+				   &err), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "nope.json"));
+	free(out);
+	free(err);
+	CU_ASSERT_EQUAL(apply(&f, "--at 2026-11-24T00:00:00Z --yes", &out, &err), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "not the hour 2026-11-24T00:00:00Z"));
+	free(out);
+	free(err);
+	CU_ASSERT_EQUAL(apply(&f, "--yes --dry-run", &out, &err), 2);
+	free(out);
+	free(err);
+	tu_write(tu_path(f.dir, "bad.yaml"), "apply:\n  max_launch_per_run: many\n");
+	CU_ASSERT_EQUAL(tu_capplan(f.dir, "--config bad.yaml apply --plan 1", &out, &err), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "bad.yaml:2"));
+	free(out);
+	free(err);
+	fs = fake_state(&f);
+	CU_ASSERT_EQUAL(YAJL_GET_ARRAY(get(fs, "instances"))->len, 8);
+	yajl_tree_free(fs);
+	fake_stop(&f);
+}
+
 /* --- GCP and Azure ----------------------------------------------------------------------- */
 
 static void setup_multi(struct fake *f, const char *fake_cfg)
@@ -886,7 +971,7 @@ static void test_gcp_kill9_replays_request_id(void)
 		 "\"instances.bulkInsert\", \"n\": 1, \"pid_file\": \"%s/capplan.pid\"}}", f.dir);
 	fake_config(&f, cfgjson);
 	snprintf(cmd, sizeof(cmd), "sh -c 'echo $$ > capplan.pid; exec \"%s\" --config capplan.yaml "
-		 "apply --plan-file \"%s\" --provider gcp --yes' 2>/dev/null", getenv("CAPPLAN_BIN"),
+		 "apply --plan-file \"%s\" --provider gcp --yes'; exit $?", getenv("CAPPLAN_BIN"),
 		 tu_src("tests/data/apply/plan_multi.json"));
 	CU_ASSERT_NOT_EQUAL(tu_sh(f.dir, cmd, &out, &err), 0);
 	free(out);
@@ -984,6 +1069,7 @@ void apply_suite_register(void)
 	CU_add_test(s, "guard rails refuse", test_guard_rails);
 	CU_add_test(s, "capacity errors: partial launch and shortfall", test_capacity_shortfall);
 	CU_add_test(s, "commitments are printed, never bought", test_commitments_print_only);
+	CU_add_test(s, "--plan latest|ID from the store; bad input", test_stored_plan_and_bad_input);
 	CU_add_test(s, "gcp: dry run, zones, converge, no-op, scale-down", test_gcp);
 	CU_add_test(s, "gcp: kill -9 then re-run replays the requestId", test_gcp_kill9_replays_request_id);
 	CU_add_test(s, "azure: dry run, capacity, converge, no-op, scale-in", test_azure);
