@@ -88,6 +88,18 @@ static const char *const migrations[] = {
 	"  provider TEXT NOT NULL, id TEXT NOT NULL, region TEXT NOT NULL, pool TEXT NOT NULL,"
 	"  plan TEXT NOT NULL, launched_at INTEGER NOT NULL,"
 	"  terminated INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (provider, id));",
+	/* 4 (providers, issue 4): spot price history per zone, and a log of every price fetch */
+	"CREATE TABLE spot_history("
+	"  provider TEXT NOT NULL, region TEXT NOT NULL, zone TEXT NOT NULL,"
+	"  instance_type TEXT NOT NULL, ts INTEGER NOT NULL, price REAL NOT NULL,"
+	"  seen_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (provider, region, instance_type, zone, ts, price));"
+	"CREATE TABLE fetch_runs("
+	"  id INTEGER PRIMARY KEY, provider TEXT NOT NULL, started_at INTEGER NOT NULL,"
+	"  finished_at INTEGER NOT NULL, status TEXT NOT NULL, regions TEXT NOT NULL,"
+	"  offerings INTEGER NOT NULL DEFAULT 0, spot_points INTEGER NOT NULL DEFAULT 0,"
+	"  pages INTEGER NOT NULL DEFAULT 0, skipped INTEGER NOT NULL DEFAULT 0,"
+	"  message TEXT NOT NULL DEFAULT '');",
 };
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

@@ -235,4 +235,79 @@ void providers_prometheus_result_free(struct prometheus_result *r);
 /* "prometheus:" + the URL without userinfo or secret parameters: the usage source name. */
 void providers_prometheus_source(const char *url, char *out, size_t n);
 
+/* --- fetching catalogs from the providers' price APIs ---------------------------------------- */
+
+/* One observed spot price: AWS per zone and time (DescribeSpotPriceHistory). */
+struct providers_spot_point {
+	char region[48];
+	char zone[48];
+	char instance_type[64];
+	int64_t ts;		/* when the price took effect, seconds since the epoch */
+	double price;		/* USD per instance-hour */
+};
+
+/* What a fetch needs to know. Strings are borrowed for the duration of the call. */
+struct providers_fetch_opts {
+	const char *provider;		/* "aws", "gcp" or "azure" */
+	const char *const *regions;	/* the regions to fetch (provider spelling) */
+	size_t nregions;
+	/*
+	 * Base URLs (config providers.<p>.endpoints.*), NULL for the public endpoints: AWS
+	 * "pricing" and "ec2" (AWS_ENDPOINT_URL* win over these), Azure "prices", GCP "billing".
+	 */
+	const char *endpoint;		/* aws pricing, azure prices, gcp billing */
+	const char *endpoint_ec2;	/* aws only */
+	const char *api_key;		/* gcp only: the Cloud Billing API key (secret) */
+	/* HTTP behaviour: 0 = the http.h defaults */
+	long connect_timeout_ms;
+	long timeout_ms;
+	int max_attempts;
+	long backoff_base_ms;
+	long backoff_cap_ms;
+	int64_t now;			/* the fetch's "now" (spot history window end) */
+	int spot_history_days;		/* AWS spot history window; 0 = 7 days */
+	/* One line per page or retry, for a progress display. May be NULL. */
+	void (*progress)(void *arg, const char *line);
+	void *progress_arg;
+};
+
+/* The result of a fetch: offerings ready for the store, and spot history. Caller frees. */
+struct providers_catalog {
+	struct offering *offerings;
+	size_t n;
+	struct providers_spot_point *spot;
+	size_t nspot;
+	size_t skipped;			/* records refused as bad (logged through progress) */
+	size_t ignored;			/* records that are not ours (not a GPU type, Windows...) */
+	size_t pages;			/* HTTP pages read */
+	char first_skip[256];		/* why the first bad record was refused, "" when none */
+};
+void providers_catalog_free(struct providers_catalog *c);
+
+/*
+ * Fetches one provider's GPU catalog for the given regions: the instance table joined with
+ * on-demand, spot and reserved/committed prices, and (AWS) spot history. All or nothing: on
+ * any failure *out stays NULL and e says what failed (provider, URL without secrets, HTTP
+ * status, provider code and message). Bad records are skipped and counted, never returned.
+ */
+int providers_fetch(struct providers_catalog **out, const struct providers_fetch_opts *o,
+		    struct err *e);
+
+/*
+ * The AWS Spot Instance Advisor's interruption bucket for (region, type), Linux, turned into
+ * an hourly rate: the bucket's midpoint p (2.5%, 7.5%, 12.5%, 17.5%, 25% for ">20%") as a
+ * monthly share under a constant hazard, -ln(1 - p) / 730. NAN when the feed has no entry.
+ * The feed is a trimmed mid-2025 snapshot built into capplan (providers/spot_advisor.c).
+ */
+double providers_aws_interruption_rate(const char *region, const char *type);
+
+/* The default regions of a provider when the config names none. NULL-terminated, static. */
+const char *const *providers_default_regions(const char *provider);
+
+/*
+ * The order statistic spot prices use: the median of v (sorted in place), NAN when n == 0.
+ * Even counts give the mean of the two middle values.
+ */
+double providers_median(double *v, size_t n);
+
 #endif

@@ -8,6 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <signal.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include "planner/load.h"
+#include "planner/store.h"
+#include "planner/store_prices.h"
+#include "providers/fetch.h"
 #include "providers/http.h"
 #include "providers/providers.h"
 #include "providers/sigv4.h"
@@ -388,9 +396,587 @@ static void test_instance_table(void)
 	CU_ASSERT(i > 80);
 }
 
+/* --- the fake cloud ------------------------------------------------------------------------ */
+
+static pid_t fake_pid;
+static int fake_port;
+static char fake_dir[600];
+
+/* Starts tests/fakecloud/fakecloud.py once for the suite (python3, a free loopback port). */
+static int fake_start(void)
+{
+	char cmd[2400], *pid = NULL, *port = NULL;
+	int i;
+
+	if (fake_port)
+		return 0;
+	snprintf(fake_dir, sizeof(fake_dir), "%s", tu_tmpdir());
+	tu_write(tu_path(fake_dir, "faults.json"), "[]");
+	snprintf(cmd, sizeof(cmd), "python3 '%s' --port-file port --faults faults.json --log log "
+		 ">server.out 2>&1 & echo $! > pid", tu_src("tests/fakecloud/fakecloud.py"));
+	if (tu_sh(fake_dir, cmd, NULL, NULL) != 0)
+		return -1;
+	for (i = 0; i < 200 && port == NULL; i++) {
+		port = tu_read(tu_path(fake_dir, "port"), NULL);
+		if (port == NULL)
+			usleep(50000);
+	}
+	pid = tu_read(tu_path(fake_dir, "pid"), NULL);
+	if (pid)
+		fake_pid = (pid_t)atoi(pid);
+	if (port)
+		fake_port = atoi(port);
+	free(pid);
+	free(port);
+	return fake_port > 0 ? 0 : -1;
+}
+
+static int fake_stop(void)
+{
+	if (fake_pid > 0)
+		kill(fake_pid, SIGTERM);
+	fake_pid = 0;
+	fake_port = 0;
+	return 0;
+}
+
+static void set_faults(const char *json)
+{
+	tu_write(tu_path(fake_dir, "faults.json"), json);
+}
+
+/* How many lines of the server's request log contain needle. */
+static int log_count(const char *needle)
+{
+	char *log = tu_read(tu_path(fake_dir, "log"), NULL), *p;
+	int n = 0;
+
+	for (p = log; p && (p = strstr(p, needle)) != NULL; p++)
+		n++;
+	free(log);
+	return n;
+}
+
+static void fetch_env(void)
+{
+	setenv("AWS_ACCESS_KEY_ID", "AKIDFAKE", 1);
+	setenv("AWS_SECRET_ACCESS_KEY", "fake/secret+KEY", 1);
+	unsetenv("AWS_SESSION_TOKEN");
+	unsetenv("AWS_PROFILE");
+	unsetenv("AWS_ENDPOINT_URL");
+	unsetenv("AWS_ENDPOINT_URL_PRICING");
+	unsetenv("AWS_ENDPOINT_URL_EC2");
+	unsetenv("CAPPLAN_GCP_API_KEY");
+	setenv("CAPPLAN_NOW", "2025-11-23T00:00:00Z", 1);
+}
+
+/* A fresh directory with a config pointing every provider at the fake cloud. */
+static const char *fetch_dir(const char *http_extra)
+{
+	const char *dir = tu_tmpdir();
+	char cfg[2400];
+	const char *u = "http://127.0.0.1";
+
+	snprintf(cfg, sizeof(cfg),
+		 "store: t.db\n"
+		 "providers:\n"
+		 "  http: {backoff_base_ms: 20, backoff_cap_ms: 100, timeout_seconds: 10,"
+		 " max_attempts: 3%s}\n"
+		 "  aws:\n"
+		 "    regions: [us-east-1, us-west-2]\n"
+		 "    endpoints: {pricing: \"%s:%d\", ec2: \"%s:%d/\"}\n"
+		 "  azure:\n"
+		 "    regions: [eastus, westus2]\n"
+		 "    endpoints: {prices: \"%s:%d\"}\n"
+		 "  gcp:\n"
+		 "    regions: [us-central1]\n"
+		 "    api_key: fake-gcp-key\n"
+		 "    endpoints: {billing: \"%s:%d\"}\n",
+		 http_extra ? http_extra : "", u, fake_port, u, fake_port, u, fake_port, u,
+		 fake_port);
+	tu_write(tu_path(dir, "capplan.yaml"), cfg);
+	return dir;
+}
+
+static int fetch(const char *dir, const char *args, char **err)
+{
+	char cmd[512];
+
+	snprintf(cmd, sizeof(cmd), "--config capplan.yaml prices fetch %s", args);
+	return tu_capplan(dir, cmd, NULL, err);
+}
+
+/* The stored offering of id "provider/region/type", or a zeroed one with gpus == 0. */
+static struct offering stored(const char *dir, const char *id)
+{
+	struct store *st = NULL;
+	struct store_offering *v = NULL;
+	struct offering o;
+	struct err e = ERR_INIT;
+	char buf[256];
+	size_t n = 0, i;
+
+	memset(&o, 0, sizeof(o));
+	if (store_open(&st, tu_path(dir, "t.db"), &e) < 0)
+		return o;
+	if (store_offerings_list(st, NULL, NULL, &v, &n, &e) == 0)
+		for (i = 0; i < n; i++) {
+			providers_offering_id(&v[i].o, buf, sizeof(buf));
+			if (strcmp(buf, id) == 0)
+				o = v[i].o;
+		}
+	free(v);
+	store_close(st);
+	return o;
+}
+
+static size_t stored_count(const char *dir, const char *provider)
+{
+	struct store *st = NULL;
+	struct store_offering *v = NULL;
+	struct err e = ERR_INIT;
+	size_t n = 0;
+
+	if (store_open(&st, tu_path(dir, "t.db"), &e) < 0)
+		return 0;
+	store_offerings_list(st, NULL, provider, &v, &n, &e);
+	free(v);
+	store_close(st);
+	return n;
+}
+
+/* An integer from the store: "SELECT ..." returning one row. */
+static long long sql_int(const char *dir, const char *sql)
+{
+	struct store *st = NULL;
+	struct err e = ERR_INIT;
+	sqlite3_stmt *q = NULL;
+	long long v = -1;
+
+	if (store_open(&st, tu_path(dir, "t.db"), &e) < 0)
+		return -1;
+	if (sqlite3_prepare_v2(store_db(st), sql, -1, &q, NULL) == SQLITE_OK &&
+	    sqlite3_step(q) == SQLITE_ROW)
+		v = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	store_close(st);
+	return v;
+}
+
+#define NEAR(a, b) CU_ASSERT_DOUBLE_EQUAL((a), (b), 1e-9 * (fabs(b) + 1))
+
+static void check_aws_catalog(const char *dir)
+{
+	struct offering o;
+
+	CU_ASSERT_EQUAL(stored_count(dir, "aws"), 3);
+	o = stored(dir, "aws/us-east-1/p4d.24xlarge");
+	CU_ASSERT_EQUAL_FATAL(o.gpus, 8);
+	CU_ASSERT_STRING_EQUAL(o.gpu_model, "A100-40GB");
+	CU_ASSERT_EQUAL(o.vcpus, 96);
+	CU_ASSERT_EQUAL(o.ondemand, 32.7726);
+	/* standard only (the convertible 15.00 is not taken): All Upfront 160000 / 8760 */
+	CU_ASSERT_EQUAL(o.reserved_1y, 160000 / 8760.0);
+	/* All Upfront 230000/26280 = 8.7519 beats Partial 118000/26280 + 4.49 = 8.9801 */
+	CU_ASSERT_EQUAL(o.reserved_3y, 230000 / 26280.0);
+	/* latest per zone: a 12.0 (not 10.0), b 9.0, c 11.5; "abc" in d is skipped: median 11.5 */
+	CU_ASSERT_EQUAL(o.spot, 11.5);
+	/* the Spot Advisor says 10-15% for p4d in us-east-1: midpoint 12.5% a month */
+	NEAR(o.spot_interruption, -log(1 - 0.125) / 730);
+	o = stored(dir, "aws/us-east-1/g5.xlarge");
+	CU_ASSERT_EQUAL(o.ondemand, 1.006);
+	CU_ASSERT_EQUAL(o.spot, (0.45 + 0.40) / 2);	/* two zones: the mean of the middle two */
+	CU_ASSERT(isnan(o.reserved_1y));
+	CU_ASSERT(isnan(o.reserved_3y));
+	o = stored(dir, "aws/us-west-2/p5.48xlarge");
+	CU_ASSERT_EQUAL(o.ondemand, 98.32);
+	CU_ASSERT_EQUAL(o.reserved_1y, 250000 / 8760.0 + 35.0);
+	CU_ASSERT_EQUAL(o.reserved_3y, 43.16);
+	CU_ASSERT_EQUAL(o.spot, 42.0);
+	/* garbage never became a row */
+	CU_ASSERT_EQUAL(stored(dir, "aws/us-east-1/g6.xlarge").gpus, 0);
+	CU_ASSERT_EQUAL(stored(dir, "aws/us-east-1/g4dn.xlarge").gpus, 0);
+	CU_ASSERT_EQUAL(stored(dir, "aws/us-east-1/g6e.xlarge").gpus, 0);
+	CU_ASSERT_EQUAL(stored(dir, "aws/us-east-1/p3.2xlarge").gpus, 0);
+	CU_ASSERT_EQUAL(stored(dir, "aws/us-east-1/p5.48xlarge").gpus, 0);
+}
+
+static void test_fetch_aws(void)
+{
+	const char *dir;
+	char *err = NULL, *out = NULL, cmd[256];
+	struct offering *v = NULL;
+	struct err e = ERR_INIT;
+	size_t n = 0, i;
+	int found = 0;
+
+	CU_ASSERT_EQUAL_FATAL(fake_start(), 0);
+	fetch_env();
+	set_faults("[]");
+	dir = fetch_dir(NULL);
+	CU_ASSERT_EQUAL(fetch(dir, "--provider aws", &err), 0);
+	if (err && *err)
+		fprintf(stderr, "\n%s", err);
+	free(err);
+	check_aws_catalog(dir);
+	/* the fetch log: 4 bad products (negative, 1e9, NaN, not JSON) + 1 bad spot price */
+	CU_ASSERT_EQUAL(sql_int(dir, "SELECT skipped FROM fetch_runs WHERE status = 'ok'"), 5);
+	CU_ASSERT_EQUAL(sql_int(dir, "SELECT pages FROM fetch_runs WHERE status = 'ok'"), 10);
+	/* spot history: one row per (type, zone, time, price), Linux only */
+	CU_ASSERT_EQUAL(sql_int(dir, "SELECT COUNT(*) FROM spot_history"), 8);
+	CU_ASSERT_EQUAL(tu_capplan(dir, "--config capplan.yaml --json prices history --zone "
+				   "us-east-1a --type p4d.24xlarge", &out, NULL), 0);
+	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "\"timestamp\":\"2025-11-20T10:00:00Z\","
+					   "\"spot_hourly\":10,"));
+	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "\"timestamp\":\"2025-11-22T10:00:00Z\","
+					   "\"spot_hourly\":12,"));
+	free(out);
+	/* a second fetch adds no duplicate history */
+	CU_ASSERT_EQUAL(fetch(dir, "--provider aws", NULL), 0);
+	CU_ASSERT_EQUAL(sql_int(dir, "SELECT COUNT(*) FROM spot_history"), 8);
+	CU_ASSERT_EQUAL(sql_int(dir, "SELECT COUNT(*) FROM fetch_runs WHERE status = 'ok'"), 2);
+	/* export: the offerings contract, full precision (reads back to the same doubles) */
+	CU_ASSERT_EQUAL(tu_capplan(dir, "--config capplan.yaml prices export out.csv", NULL, NULL),
+			0);
+	CU_ASSERT_EQUAL_FATAL(load_offerings_csv(tu_path(dir, "out.csv"), &v, &n, &e), 0);
+	CU_ASSERT_EQUAL(n, 3);
+	for (i = 0; i < n; i++)
+		if (strcmp(v[i].instance_type, "p4d.24xlarge") == 0) {
+			found = 1;
+			CU_ASSERT_EQUAL(v[i].reserved_1y, 160000 / 8760.0);
+			CU_ASSERT_EQUAL(v[i].reserved_3y, 230000 / 26280.0);
+			CU_ASSERT_EQUAL(v[i].spot, 11.5);
+			NEAR(v[i].spot_interruption, -log(1 - 0.125) / 730);
+		}
+	CU_ASSERT(found);
+	free(v);
+	/* --region limits the fetch: us-east-1 rows stay as they were */
+	snprintf(cmd, sizeof(cmd), "--provider aws --region us-west-2");
+	CU_ASSERT_EQUAL(fetch(dir, cmd, NULL), 0);
+	CU_ASSERT_EQUAL(sql_int(dir, "SELECT COUNT(*) FROM fetch_runs WHERE regions = 'us-west-2'"),
+			1);
+	check_aws_catalog(dir);
+}
+
+static void test_fetch_azure(void)
+{
+	const char *dir;
+	struct offering o;
+	char *err = NULL;
+
+	CU_ASSERT_EQUAL_FATAL(fake_start(), 0);
+	fetch_env();
+	set_faults("[]");
+	dir = fetch_dir(NULL);
+	CU_ASSERT_EQUAL(fetch(dir, "--provider azure", &err), 0);
+	if (err && *err)
+		fprintf(stderr, "\n%s", err);
+	free(err);
+	CU_ASSERT_EQUAL(stored_count(dir, "azure"), 3);
+	o = stored(dir, "azure/eastus/Standard_ND96asr_v4");
+	CU_ASSERT_EQUAL_FATAL(o.gpus, 8);
+	CU_ASSERT_STRING_EQUAL(o.gpu_model, "A100-40GB");
+	CU_ASSERT_EQUAL(o.ondemand, 27.197);	/* not Windows 30.0, not DevTest 20.0 */
+	CU_ASSERT_EQUAL(o.spot, 8.159);		/* not Low Priority 5.0 */
+	CU_ASSERT_EQUAL(o.reserved_1y, 147700 / 8760.0);
+	CU_ASSERT_EQUAL(o.reserved_3y, 283000 / 26280.0);
+	CU_ASSERT(isnan(o.spot_interruption));
+	o = stored(dir, "azure/eastus/Standard_NC4as_T4_v3");
+	CU_ASSERT_EQUAL(o.ondemand, 0.526);
+	CU_ASSERT_EQUAL(o.spot, 0.05);
+	o = stored(dir, "azure/westus2/Standard_ND96isr_H100_v5");
+	CU_ASSERT_STRING_EQUAL(o.gpu_model, "H100-80GB");
+	CU_ASSERT_EQUAL(o.ondemand, 98.32);
+	CU_ASSERT_EQUAL(o.spot, 29.5);
+	/* $0 meter and a string unitPrice: counted skips; a D-series VM: not ours */
+	CU_ASSERT_EQUAL(stored(dir, "azure/eastus/Standard_NC40ads_H100_v5").gpus, 0);
+	CU_ASSERT_EQUAL(stored(dir, "azure/eastus/Standard_NC24ads_A100_v4").gpus, 0);
+	CU_ASSERT_EQUAL(sql_int(dir, "SELECT skipped FROM fetch_runs"), 2);
+	CU_ASSERT_EQUAL(sql_int(dir, "SELECT pages FROM fetch_runs"), 5);
+}
+
+static void test_fetch_gcp(void)
+{
+	const char *dir;
+	struct offering o;
+	char *err = NULL;
+
+	CU_ASSERT_EQUAL_FATAL(fake_start(), 0);
+	fetch_env();
+	set_faults("[]");
+	dir = fetch_dir(NULL);
+	CU_ASSERT_EQUAL(fetch(dir, "--provider gcp", &err), 0);
+	if (err && *err)
+		fprintf(stderr, "\n%s", err);
+	free(err);
+	o = stored(dir, "gcp/us-central1/a2-highgpu-1g");
+	CU_ASSERT_EQUAL_FATAL(o.gpus, 1);
+	/* Google's published us-central1 price: 12 x 0.031611 + 85 x 0.004237 + 2.933908 */
+	NEAR(o.ondemand, 3.673385);
+	NEAR(o.spot, 12 * 0.009483 + 85 * 0.001271 + 0.880172);
+	NEAR(o.reserved_1y, 12 * 0.019915 + 85 * 0.002669 + 1.848362);
+	NEAR(o.reserved_3y, 12 * 0.014225 + 85 * 0.001907 + 1.026862);
+	o = stored(dir, "gcp/us-central1/a2-megagpu-16g");
+	NEAR(o.ondemand, 96 * 0.031611 + 1360 * 0.004237 + 16 * 2.933908);
+	o = stored(dir, "gcp/us-central1/a2-ultragpu-2g");
+	CU_ASSERT_STRING_EQUAL(o.gpu_model, "A100-80GB");
+	NEAR(o.ondemand, 24 * 0.031611 + 340 * 0.004237 + 2 * 3.932029);
+	CU_ASSERT(isnan(o.spot));
+	/* the L4's tier starting at 1 (not the free tier 0, not the far tier 100000) */
+	o = stored(dir, "gcp/us-central1/g2-standard-4");
+	NEAR(o.ondemand, 4 * 0.024988 + 16 * 0.002928 + 0.56004);
+	o = stored(dir, "gcp/us-central1/g2-standard-48");
+	CU_ASSERT_EQUAL(o.gpus, 4);
+	NEAR(o.ondemand, 48 * 0.024988 + 192 * 0.002928 + 4 * 0.56004);
+	/* N1 + attached T4: the N1 predefined SKUs, not the Virtual Workstation GPU */
+	o = stored(dir, "gcp/us-central1/n1-standard-4+t4x1");
+	NEAR(o.ondemand, 4 * 0.031611 + 15 * 0.004237 + 0.35);
+	/* the H100 SKU had a bad "nanos": no a3 VM (no VM without its GPU price) */
+	CU_ASSERT_EQUAL(stored(dir, "gcp/us-central1/a3-highgpu-8g").gpus, 0);
+	CU_ASSERT_EQUAL(stored_count(dir, "gcp"), 22);
+	CU_ASSERT_EQUAL(sql_int(dir, "SELECT skipped FROM fetch_runs"), 1);
+}
+
+/* Faults the client must ride out: every kind once, then the same numbers as without. */
+static void test_fetch_retries(void)
+{
+	const char *dir;
+	char *err = NULL;
+
+	CU_ASSERT_EQUAL_FATAL(fake_start(), 0);
+	fetch_env();
+	dir = fetch_dir(NULL);
+	set_faults("[{\"api\":\"aws\",\"kind\":\"429\",\"page\":2,\"count\":1,"
+		   "\"retry_after\":1},"
+		   "{\"api\":\"aws\",\"kind\":\"throttle\",\"page\":3,\"count\":1},"
+		   "{\"api\":\"aws\",\"kind\":\"truncate\",\"page\":4,\"count\":1},"
+		   "{\"api\":\"ec2\",\"kind\":\"throttle\",\"page\":1,\"count\":2},"
+		   "{\"api\":\"ec2\",\"kind\":\"500\",\"page\":2,\"count\":1}]");
+	CU_ASSERT_EQUAL(fetch(dir, "--provider aws", &err), 0);
+	if (err && *err)
+		fprintf(stderr, "\n%s", err);
+	free(err);
+	check_aws_catalog(dir);
+	CU_ASSERT_EQUAL(log_count("\"fault\": \"429\""), 1);
+	CU_ASSERT_EQUAL(log_count("\"fault\": \"truncate\""), 1);
+	set_faults("[{\"api\":\"azure\",\"kind\":\"503\",\"page\":2,\"count\":1},"
+		   "{\"api\":\"azure\",\"kind\":\"truncate\",\"page\":3,\"count\":1},"
+		   "{\"api\":\"gcp\",\"kind\":\"throttle\",\"page\":3,\"count\":1},"
+		   "{\"api\":\"gcp\",\"kind\":\"429\",\"page\":5,\"count\":1,"
+		   "\"retry_after\":1}]");
+	CU_ASSERT_EQUAL(fetch(dir, "--provider azure --provider gcp", &err), 0);
+	if (err && *err)
+		fprintf(stderr, "\n%s", err);
+	free(err);
+	CU_ASSERT_EQUAL(stored(dir, "azure/eastus/Standard_ND96asr_v4").reserved_3y,
+			283000 / 26280.0);
+	NEAR(stored(dir, "gcp/us-central1/a2-highgpu-1g").ondemand, 3.673385);
+	CU_ASSERT_EQUAL(stored_count(dir, "gcp"), 22);
+	set_faults("[]");
+}
+
+/* Failures that must fail the fetch, name what failed, and leave the last good catalog. */
+static void test_fetch_failures(void)
+{
+	const char *slow;
+	char *err = NULL, dir[600];
+	long long runs;
+
+	CU_ASSERT_EQUAL_FATAL(fake_start(), 0);
+	fetch_env();
+	set_faults("[]");
+	snprintf(dir, sizeof(dir), "%s", fetch_dir(NULL));
+	CU_ASSERT_EQUAL_FATAL(fetch(dir, "", NULL), 0);	/* all three: the last good catalog */
+	CU_ASSERT_EQUAL(stored_count(dir, NULL), 28);
+	runs = sql_int(dir, "SELECT COUNT(*) FROM fetch_runs");
+	CU_ASSERT_EQUAL(runs, 3);
+
+	/* 500 on every try of GetProducts page 3: three attempts, then a named failure */
+	set_faults("[{\"api\":\"aws\",\"kind\":\"500\",\"page\":3,\"count\":-1}]");
+	CU_ASSERT_EQUAL(fetch(dir, "--provider aws", &err), 1);
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "aws: POST http://127.0.0.1:"));
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "HTTP 500: InternalError: we broke (after 3 "
+					     "attempts)"));
+	free(err);
+	check_aws_catalog(dir);
+	CU_ASSERT_EQUAL(sql_int(dir, "SELECT COUNT(*) FROM fetch_runs WHERE status = 'failed' AND"
+				" message LIKE '%HTTP 500%'"), 1);
+
+	/* EC2 throttling that never ends */
+	set_faults("[{\"api\":\"ec2\",\"kind\":\"throttle\",\"count\":-1}]");
+	CU_ASSERT_EQUAL(fetch(dir, "--provider aws", &err), 1);
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "HTTP 503: RequestLimitExceeded: Request limit "
+					     "exceeded."));
+	free(err);
+	check_aws_catalog(dir);
+
+	/* a malformed XML body (200) is not retried and not stored */
+	set_faults("[{\"api\":\"ec2\",\"kind\":\"malformed\",\"page\":2,\"count\":-1}]");
+	CU_ASSERT_EQUAL(fetch(dir, "--provider aws", &err), 1);
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "DescribeSpotPriceHistory us-east-1 page 2"));
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "XML"));
+	free(err);
+	check_aws_catalog(dir);
+
+	/* a wrong secret: the fake cloud checks SigV4; no secret in the message */
+	setenv("AWS_SECRET_ACCESS_KEY", "wrong/secret", 1);
+	set_faults("[]");
+	CU_ASSERT_EQUAL(fetch(dir, "--provider aws", &err), 1);
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "HTTP 403: InvalidSignatureException: signature "
+					     "mismatch"));
+	CU_ASSERT_PTR_NULL(err && strstr(err, "wrong/secret"));
+	CU_ASSERT_PTR_NULL(err && strstr(err, "Signature="));
+	free(err);
+	fetch_env();
+	check_aws_catalog(dir);
+
+	/* Azure: truncated on every try, then malformed JSON */
+	set_faults("[{\"api\":\"azure\",\"kind\":\"truncate\",\"page\":2,\"count\":-1}]");
+	CU_ASSERT_EQUAL(fetch(dir, "--provider azure", &err), 1);
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "azure: GET http://127.0.0.1:"));
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "(after 3 attempts)"));
+	free(err);
+	set_faults("[{\"api\":\"azure\",\"kind\":\"malformed\",\"page\":3,\"count\":-1}]");
+	CU_ASSERT_EQUAL(fetch(dir, "--provider azure", &err), 1);
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "retail prices eastus page 3: byte"));
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "not valid JSON"));
+	free(err);
+	CU_ASSERT_EQUAL(stored(dir, "azure/eastus/Standard_ND96asr_v4").ondemand, 27.197);
+	CU_ASSERT_EQUAL(stored_count(dir, "azure"), 3);
+
+	/* GCP: slow past the timeout; a bad API key (not retried, not printed) */
+	slow = fetch_dir(", timeout_seconds: 1, max_attempts: 2");
+	set_faults("[{\"api\":\"gcp\",\"kind\":\"slow\",\"seconds\":2.5,\"count\":-1}]");
+	CU_ASSERT_EQUAL(fetch(slow, "--provider gcp", &err), 1);
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "timed out"));
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "(after 2 attempts)"));
+	CU_ASSERT_PTR_NULL(err && strstr(err, "fake-gcp-key"));
+	free(err);
+	CU_ASSERT_EQUAL(stored_count(slow, NULL), 0);
+	set_faults("[]");
+	setenv("CAPPLAN_GCP_API_KEY", "BAD-KEY-123", 1);
+	CU_ASSERT_EQUAL(fetch(dir, "--provider gcp", &err), 1);
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "HTTP 400: INVALID_ARGUMENT: API key not valid"));
+	CU_ASSERT_PTR_NULL(err && strstr(err, "BAD-KEY-123"));
+	free(err);
+	unsetenv("CAPPLAN_GCP_API_KEY");
+	CU_ASSERT_EQUAL(stored_count(dir, "gcp"), 22);
+	/* the failures are logged, never with a secret */
+	CU_ASSERT(sql_int(dir, "SELECT COUNT(*) FROM fetch_runs WHERE status = 'failed'") >= 7);
+	CU_ASSERT_EQUAL(sql_int(dir, "SELECT COUNT(*) FROM fetch_runs WHERE"
+				" instr(message, 'BAD-KEY-123') OR instr(message, 'fake-gcp-key')"
+				" OR instr(message, 'wrong/secret')"), 0);
+	CU_ASSERT_EQUAL(stored_count(dir, NULL), 28);
+}
+
+static void test_fetch_refuses_plain_http(void)
+{
+	const char *dir = tu_tmpdir();
+	char *err = NULL;
+
+	fetch_env();
+	tu_write(tu_path(dir, "capplan.yaml"), "store: t.db\nproviders:\n  azure:\n"
+		 "    regions: [eastus]\n    endpoints: {prices: \"http://prices.example.com\"}\n");
+	CU_ASSERT_EQUAL(fetch(dir, "--provider azure", &err), 2);
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "providers.azure.endpoints.prices"));
+	free(err);
+	CU_ASSERT_EQUAL(fetch(dir, "--provider nope", &err), 2);
+	free(err);
+	CU_ASSERT_EQUAL(fetch(dir, "--region 'us east'", &err), 2);
+	free(err);
+}
+
+/* --- the parsers alone: bodies cut at every byte must read the same ------------------------ */
+
+static const char products_page[] =
+	"{\"FormatVersion\":\"aws_v1\",\"NextToken\":\"abc\",\"PriceList\":[\"{\\\"product\\\":"
+	"{\\\"productFamily\\\":\\\"Compute Instance\\\",\\\"attributes\\\":{\\\"instanceType\\\":"
+	"\\\"p4d.24xlarge\\\",\\\"regionCode\\\":\\\"us-east-1\\\",\\\"operatingSystem\\\":"
+	"\\\"Linux\\\",\\\"tenancy\\\":\\\"Shared\\\",\\\"capacitystatus\\\":\\\"Used\\\"}},"
+	"\\\"terms\\\":{\\\"OnDemand\\\":{\\\"S.J\\\":{\\\"priceDimensions\\\":{\\\"S.J.6\\\":"
+	"{\\\"unit\\\":\\\"Hrs\\\",\\\"pricePerUnit\\\":{\\\"USD\\\":\\\"21.9576420000\\\"}}}"
+	"}},\\\"Reserved\\\":{\\\"S.3\\\":{\\\"termAttributes\\\":{\\\"LeaseContractLength\\\":"
+	"\\\"3yr\\\",\\\"OfferingClass\\\":\\\"standard\\\",\\\"PurchaseOption\\\":"
+	"\\\"Partial Upfront\\\"},\\\"priceDimensions\\\":{\\\"a\\\":{\\\"unit\\\":"
+	"\\\"Quantity\\\",\\\"pricePerUnit\\\":{\\\"USD\\\":\\\"118000\\\"}},\\\"b\\\":"
+	"{\\\"unit\\\":\\\"Hrs\\\",\\\"pricePerUnit\\\":{\\\"USD\\\":\\\"4.49\\\"}}}}}}}\"]}";
+
+static void test_parse_products_chunked(void)
+{
+	struct providers_fetch_opts o;
+	size_t step, i;
+
+	memset(&o, 0, sizeof(o));
+	for (step = 1; step <= sizeof(products_page); step += 7) {
+		struct fetch_ctx c;
+		struct aws_products *p = NULL;
+		struct err e = ERR_INIT;
+		int rc = 0;
+
+		fetch_ctx_init(&c, &o);
+		CU_ASSERT_EQUAL_FATAL(aws_products_new(&p, &c, "us-east-1", "page", &e), 0);
+		for (i = 0; i < sizeof(products_page) - 1 && rc == 0; i += step)
+			rc = aws_products_feed(p, products_page + i,
+					       i + step < sizeof(products_page) - 1 ? step :
+					       sizeof(products_page) - 1 - i, &e);
+		CU_ASSERT_EQUAL(rc, 0);
+		CU_ASSERT_EQUAL(aws_products_finish(p, &e), 0);
+		CU_ASSERT_STRING_EQUAL(aws_products_next_token(p), "abc");
+		CU_ASSERT_EQUAL_FATAL(c.noffers, 1);
+		CU_ASSERT_EQUAL(c.offers[0].ondemand, 21.957642);
+		/* PROVIDERS.md's worked example: 118000 / 26280 + 4.49 = 8.98 */
+		CU_ASSERT_EQUAL(c.offers[0].reserved_3y, 118000 / 26280.0 + 4.49);
+		CU_ASSERT(isnan(c.offers[0].reserved_1y));
+		aws_products_free(p);
+		fetch_ctx_release(&c);
+	}
+}
+
+static void test_parse_truncated_and_wrong_types(void)
+{
+	static const char *const bad[] = {
+		"{\"PriceList\":[\"{}\"", "{\"PriceList\":[1]}", "{\"PriceList\":{}}",
+		"[]", "{\"NextToken\":5,\"PriceList\":[]}", "{}", "",
+	};
+	struct providers_fetch_opts o;
+	size_t i;
+
+	memset(&o, 0, sizeof(o));
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct fetch_ctx c;
+		struct aws_products *p = NULL;
+		struct err e = ERR_INIT;
+		int rc;
+
+		fetch_ctx_init(&c, &o);
+		CU_ASSERT_EQUAL_FATAL(aws_products_new(&p, &c, "us-east-1", "page", &e), 0);
+		rc = aws_products_feed(p, bad[i], strlen(bad[i]), &e);
+		if (rc == 0)
+			rc = aws_products_finish(p, &e);
+		CU_ASSERT_EQUAL(rc, ERR_INPUT);
+		CU_ASSERT(e.msg[0] != '\0');
+		CU_ASSERT_EQUAL(c.noffers, 0);
+		aws_products_free(p);
+		fetch_ctx_release(&c);
+	}
+}
+
+static void test_median(void)
+{
+	double a[] = { 3, 1, 2 }, b[] = { 4, 1, 3, 2 }, c[] = { 7 };
+
+	CU_ASSERT_EQUAL(providers_median(a, 3), 2);
+	CU_ASSERT_EQUAL(providers_median(b, 4), 2.5);
+	CU_ASSERT_EQUAL(providers_median(c, 1), 7);
+	CU_ASSERT(isnan(providers_median(c, 0)));
+	CU_ASSERT(isnan(providers_aws_interruption_rate("us-east-1", "m5.large")));
+	/* p4de in us-east-1 is "<5%": 2.5% a month */
+	NEAR(providers_aws_interruption_rate("us-east-1", "p4de.24xlarge"), -log(1 - 0.025) / 730);
+}
+
 void providers_suite_register(void)
 {
-	CU_pSuite s = CU_add_suite("providers", NULL, NULL);
+	CU_pSuite s = CU_add_suite("providers", NULL, fake_stop);
 
 	CU_add_test(s, "sigv4 official suite", test_sigv4_suite);
 	CU_add_test(s, "sigv4 http hook", test_sigv4_http_hook);
@@ -398,4 +984,13 @@ void providers_suite_register(void)
 	CU_add_test(s, "http redaction and loopback rule", test_http_redact_and_allow);
 	CU_add_test(s, "http refuses plain http", test_http_refuses_plain_http);
 	CU_add_test(s, "instance table", test_instance_table);
+	CU_add_test(s, "median and spot advisor", test_median);
+	CU_add_test(s, "GetProducts parser, any chunking", test_parse_products_chunked);
+	CU_add_test(s, "GetProducts parser, bad bodies", test_parse_truncated_and_wrong_types);
+	CU_add_test(s, "fetch aws against the fake cloud", test_fetch_aws);
+	CU_add_test(s, "fetch azure against the fake cloud", test_fetch_azure);
+	CU_add_test(s, "fetch gcp against the fake cloud", test_fetch_gcp);
+	CU_add_test(s, "fetch rides out retryable faults", test_fetch_retries);
+	CU_add_test(s, "fetch failures keep the last catalog", test_fetch_failures);
+	CU_add_test(s, "fetch refuses plain http and bad flags", test_fetch_refuses_plain_http);
 }
