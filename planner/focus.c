@@ -44,6 +44,24 @@ const char *focus_reason_text(int reason)
 	return reason >= 0 && reason < FOCUS_NREASONS ? text[reason] : "malformed";
 }
 
+const char *focus_pricing_name(int pricing)
+{
+	static const char *const names[FOCUS_NPRICING] = { "Standard", "Dynamic", "Committed",
+							   "Other" };
+	return pricing >= 0 && pricing < FOCUS_NPRICING ? names[pricing] : "Other";
+}
+
+static int pricing_of(const char *s)
+{
+	if (strcasecmp(s, "Standard") == 0)
+		return FOCUS_STANDARD;
+	if (strcasecmp(s, "Dynamic") == 0)
+		return FOCUS_DYNAMIC;
+	if (strcasecmp(s, "Committed") == 0)
+		return FOCUS_COMMITTED;
+	return FOCUS_OTHER;
+}
+
 /* The columns used; -1 when the export has no such column. */
 enum col {
 	C_CATEGORY, C_CLASS, C_START, C_END, C_QTY, C_UNIT, C_PRICING_CAT, C_CD_ID, C_CD_STATUS,
@@ -755,6 +773,7 @@ static int do_row(struct ctx *c, struct err *e)
 			       MAX_MODELS);
 	res->gpu_rows++;
 	res->gpu_hours += inst_hours * gpus;
+	res->gpu_hours_by_pricing[pricing_of(field(c, C_PRICING_CAT))] += inst_hours * gpus;
 	return add_usage(c, src, model, start, end, inst_hours * gpus, e);
 }
 
