@@ -880,8 +880,36 @@ static int finish(struct ctx *c, struct err *e)
 	return 0;
 }
 
+static int read_all(struct focus_result **out, csv_reader *r, const char *path,
+		    const struct focus_opts *o, struct err *e);
+
 int focus_read(struct focus_result **out, const char *path, const struct focus_opts *o,
 	       struct err *e)
+{
+	csv_reader *r = NULL;
+	int rc;
+
+	*out = NULL;
+	if ((rc = csv_open(&r, path, e)) < 0)
+		return rc;
+	return read_all(out, r, path, o, e);
+}
+
+int focus_read_mem(struct focus_result **out, const char *data, size_t len, const char *name,
+		   const struct focus_opts *o, struct err *e)
+{
+	csv_reader *r = NULL;
+	int rc;
+
+	*out = NULL;
+	if ((rc = csv_open_mem(&r, data, len, name, e)) < 0)
+		return rc;
+	return read_all(out, r, name, o, e);
+}
+
+/* Reads the export from r (which it frees). */
+static int read_all(struct focus_result **out, csv_reader *r, const char *path,
+		    const struct focus_opts *o, struct err *e)
 {
 	struct ctx c;
 	struct focus_result *res = NULL;
@@ -891,12 +919,13 @@ int focus_read(struct focus_result **out, const char *path, const struct focus_o
 	memset(&c, 0, sizeof(c));
 	c.o = o;
 	c.prov_i = -1;
-	if ((res = err_calloc(1, sizeof(*res), e)) == NULL)
+	if ((res = err_calloc(1, sizeof(*res), e)) == NULL) {
+		csv_free(r);
 		return ERR_NOMEM;
+	}
 	c.res = res;
+	c.r = r;
 	if ((rc = build_catalog(&c, e)) < 0)
-		goto out;
-	if ((rc = csv_open(&c.r, path, e)) < 0)
 		goto out;
 	if ((rc = csv_next(c.r, e)) < 0)
 		goto out;

@@ -88,6 +88,9 @@ struct focus_result {
 /* Reads path. *out is the caller's: focus_result_free() it. */
 int focus_read(struct focus_result **out, const char *path, const struct focus_opts *o,
 	       struct err *e);
+/* The same over bytes in memory (not copied); name is used in messages. */
+int focus_read_mem(struct focus_result **out, const char *data, size_t len, const char *name,
+		   const struct focus_opts *o, struct err *e);
 void focus_result_free(struct focus_result *r);
 
 #endif
