@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <yajl/yajl_tree.h>
 
 struct gce {
@@ -208,6 +209,7 @@ static int add_instance(yajl_val it, const char *region, const char *zone,
 	snprintf(x->instance_type, sizeof(x->instance_type), "%s",
 		 strrchr(mt, '/') ? strrchr(mt, '/') + 1 : mt);
 	x->launched = tm_parse(jstr(jget(it, "creationTimestamp")), &t) == 0 ? t : 0;
+	x->standin = strcmp(jstr(jget(labels, "capplan-standin")), "true") == 0;
 	for (i = 0; YAJL_IS_ARRAY(items) && i < YAJL_GET_ARRAY(items)->len; i++) {
 		yajl_val m = YAJL_GET_ARRAY(items)->values[i];
 
@@ -322,6 +324,8 @@ static int bulk_body(providers_compute *pc, const struct providers_launch *l, in
 	jw_kstr(w, "capplan-managed", "true");
 	jw_kstr(w, "capplan-plan", plan_label);
 	jw_kstr(w, "capplan-pool", pool_label);
+	if (l->standin)
+		jw_kstr(w, "capplan-standin", "true");
 	jw_obj_end(w);
 	jw_key(w, "metadata");
 	jw_obj(w);
@@ -508,7 +512,12 @@ static int gce_terminate(providers_compute *pc, const char *region, const char *
 			return err_set(e, ERR_RUNTIME, "gcp: \"%s\" is not ZONE/NAME", ids[i]);
 		if (dry_run)
 			continue;
-		snprintf(seed, sizeof(seed), "delete/%s", ids[i]);
+		/*
+		 * Names come back (the pattern's numbers are reused), so the seed holds a 10-minute
+		 * window too: a retry or a re-run soon after shares the requestId, a later delete of
+		 * a new instance of the same name does not.
+		 */
+		snprintf(seed, sizeof(seed), "delete/%s/%lld", ids[i], (long long)time(NULL) / 600);
 		providers_uuid5(seed, rid);
 		zone_url(pc, zone, base, sizeof(base));
 		snprintf(url, sizeof(url), "%s/instances/%s?requestId=%s", base, name, rid);
