@@ -448,6 +448,44 @@ static void test_hourly_matches_milp(void)
 	CU_ASSERT(n >= 10);	/* most cases are feasible: the comparison ran */
 }
 
+/*
+ * Whole instances with reserved decisions under quotas and almost no time: whichever way the
+ * plan is found (the whole MILP, or reserved counts from the mixed problem then hour by hour)
+ * it covers demand, costs no less than the optimum, and its bound is no more than it.
+ */
+static void test_two_stage_bounds(void)
+{
+	struct rcase c;
+	struct solver_quota q = { "aws", "r1", NULL, SOLVER_QUOTA_ANY, 0 };
+	int i;
+
+	for (i = 0; i < 12; i++) {
+		struct solver_plan *s = NULL;
+		struct err e = ERR_INIT;
+		size_t k;
+		double b;
+
+		random_case(&c);
+		for (k = 0; k < NO; k++)
+			c.o[k].region = k % 2 ? "r1" : "r2";
+		q.limit = 12 + (double)(i % 5) * 4;
+		c.p.quotas = &q;
+		c.p.nquotas = 1;
+		b = milp_cost(&c.p);
+		c.p.time_limit = 0.004;
+		if (solver_solve(&s, &c.p, &e) < 0) {
+			CU_ASSERT(isnan(b));
+			continue;
+		}
+		check_cover(&c.p, s);
+		CU_ASSERT(s->total_cost >= b - 1e-6 * (1 + b));
+		CU_ASSERT(s->lower_bound <= b + 1e-6 * (1 + b));
+		CU_ASSERT_DOUBLE_EQUAL(s->gap, (s->total_cost - s->lower_bound) / s->total_cost,
+				       1e-9 + (s->gap == 0 ? 1e-6 : 0));
+		solver_plan_free(s);
+	}
+}
+
 /* Dearer prices, more demand, a tighter cap never make the plan cheaper. */
 static void test_properties(void)
 {
@@ -680,6 +718,7 @@ void solver_suite_register(void)
 	CU_add_test(s, "hand: infeasible, which hours, by how much", test_hand_infeasible);
 	CU_add_test(s, "structured solver = GLPK MILP of the whole model", test_dp_matches_milp);
 	CU_add_test(s, "fleet under quotas = GLPK MILP of the whole model", test_hourly_matches_milp);
+	CU_add_test(s, "reserved under quotas, little time: bounds hold", test_two_stage_bounds);
 	CU_add_test(s, "properties: prices, demand, constraints", test_properties);
 	CU_add_test(s, "glpsol agrees on the written LP", test_write_lp_glpsol);
 	CU_add_test(s, "load-duration curve = hourly model", test_ldc_exact);
