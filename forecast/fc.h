@@ -27,9 +27,12 @@ double fc_nelder_mead(fc_objective f, void *ctx, double *x, const double *lo,
 void fc_naive(const double *y, size_t n, size_t h, double *out);
 /* The value one season back (m = 1 is naive); needs n >= m. */
 void fc_snaive(const double *y, size_t n, size_t m, size_t h, double *out);
-/* The mean of the same phase over the last k seasons (fewer when n < k m): seasonal naive
- * with its noise averaged down. */
+/* The median of the same phase over the last k seasons (fewer when n < k m): seasonal naive
+ * with its noise taken down. */
 void fc_smean(const double *y, size_t n, size_t m, size_t k, size_t h, double *out);
+/* The median shape of the last k seasons (deviations from each cycle's mean) on the level of
+ * the last 24 hours: seasonal naive that follows a level shift within a day. */
+void fc_slevel(const double *y, size_t n, size_t m, size_t k, size_t h, double *out);
 
 /* --- exponential smoothing (ets.c) ------------------------------------------------- */
 enum { FC_TREND_N, FC_TREND_A, FC_TREND_AD };

@@ -51,3 +51,39 @@ void fc_smean(const double *y, size_t n, size_t m, size_t k, size_t h, double *o
 	for (; i < h; i++)
 		out[i] = out[i % m];
 }
+
+void fc_slevel(const double *y, size_t n, size_t m, size_t k, size_t h, double *out)
+{
+	double p[FC_MAX_PERIOD], v[16], c[16], lvl = 0;
+	size_t i, j, kk = m && n / m < k ? n / m : k, nl;
+
+	if (kk > 16)
+		kk = 16;
+	if (m < 2 || m > FC_MAX_PERIOD || kk < 1) {
+		fc_naive(y, n, h, out);
+		return;
+	}
+	for (j = 0; j < kk; j++)
+		c[j] = fc_mean(y + n - (j + 1) * m, m);
+	/* the shape: each phase's median deviation from its cycle's mean */
+	for (i = 0; i < m; i++) {
+		for (j = 0; j < kk; j++) {
+			size_t a = j;
+			double x = y[n - (j + 1) * m + i] - c[j];
+
+			while (a > 0 && v[a - 1] > x) {
+				v[a] = v[a - 1];
+				a--;
+			}
+			v[a] = x;
+		}
+		p[i] = kk % 2 ? v[kk / 2] : 0.5 * (v[kk / 2 - 1] + v[kk / 2]);
+	}
+	/* the level: the last day with the shape taken out, so a shift shows within a day */
+	nl = n < 24 ? n : 24;
+	for (i = n - nl; i < n; i++)
+		lvl += y[i] - p[(i - (n - m)) % m];
+	lvl /= (double)nl;
+	for (i = 0; i < h; i++)
+		out[i] = lvl + p[i % m];
+}

@@ -14,9 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { K_NAIVE, K_SNAIVE, K_SMEAN, K_ETS, K_THETA, K_MSTL };
+enum { K_NAIVE, K_SNAIVE, K_SMEAN, K_SLEVEL, K_ETS, K_THETA, K_MSTL };
 
-#define MAX_CAND 12
+#define MAX_CAND 16
+#ifndef FC_CV_DECAY
+#define FC_CV_DECAY 1.0
+#endif
 #ifndef FC_WIDEN
 #define FC_WIDEN 1.5
 #endif
@@ -72,6 +75,9 @@ static void cand_forecast(const struct cand *c, const double *x, size_t n, size_
 		break;
 	case K_SMEAN:
 		fc_smean(x, n, c->m, c->m >= 168 ? 5 : 10, h, out);
+		break;
+	case K_SLEVEL:
+		fc_slevel(x, n, c->m, c->m >= 168 ? 5 : 10, h, out);
 		break;
 	case K_ETS:
 		fc_ets_forecast(&c->ets, x, n, h, out);
@@ -142,14 +148,15 @@ static size_t candidates(struct cand *v, const struct fc_series *s, char *note, 
 		    s->method == FORECAST_MSTL_THETA ? "mstl-theta" : "mstl");
 		break;
 	default:
-		if (s->ns == 0) {
-			add(v, &nc, K_NAIVE, 1, 0, "naive");
-		} else {
+		add(v, &nc, K_NAIVE, 1, 0, "naive");
+		if (s->ns > 0) {
 			for (i = 0; i < s->ns; i++) {
 				snprintf(name, sizeof(name), "snaive%zu", s->seasons[i]);
 				add(v, &nc, K_SNAIVE, s->seasons[i], 0, name);
-				snprintf(name, sizeof(name), "smean%zu", s->seasons[i]);
+				snprintf(name, sizeof(name), "smedian%zu", s->seasons[i]);
 				add(v, &nc, K_SMEAN, s->seasons[i], 0, name);
+				snprintf(name, sizeof(name), "slevel%zu", s->seasons[i]);
+				add(v, &nc, K_SLEVEL, s->seasons[i], 0, name);
 			}
 		}
 		add(v, &nc, K_ETS, 1, 0, "ets");
@@ -180,6 +187,25 @@ static double median_of(const double *a, size_t n, size_t stride, size_t j, doub
 		v[k] = x;
 	}
 	return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+/*
+ * The cross-validated error of e[o * hcv + h] (NAN = none): the mean absolute error, each
+ * origin weighted FC_CV_DECAY times less than the next more recent one (origin 0 is the most
+ * recent), so that a series that changed lately is judged on its present.
+ */
+static double cv_score(const double *e, size_t norig, size_t hcv)
+{
+	double sum = 0, wsum = 0, w = 1;
+	size_t o, h;
+
+	for (o = 0; o < norig; o++, w *= FC_CV_DECAY)
+		for (h = 0; h < hcv; h++)
+			if (!isnan(e[o * hcv + h])) {
+				sum += w * fabs(e[o * hcv + h]);
+				wsum += w;
+			}
+	return wsum > 0 ? sum / wsum : HUGE_VAL;
 }
 
 /* Quantile levels, in the order of the result's arrays after mean. */
@@ -308,24 +334,16 @@ int fc_select_run(struct forecast_result *r, const struct fc_series *s, struct e
 		goto out;
 	}
 	for (i = 0; i < nc; i++) {
-		double sum = 0;
-		size_t cnt = 0;
-
 		cand_fit(&cv[i], s, ws);
 		for (j = 0; j < norig; j++) {
 			double *ej = err + (i * norig + j) * hcv;
 
 			o = origin[j];
 			cand_forecast(&cv[i], s->x, o, hcv, fc, ws);
-			for (h = 0; h < hcv; h++) {
+			for (h = 0; h < hcv; h++)
 				ej[h] = o + h < s->n ? s->obs[o + h] - fc[h] : NAN;
-				if (!isnan(ej[h])) {
-					sum += fabs(ej[h]);
-					cnt++;
-				}
-			}
 		}
-		cv[i].score = cnt ? sum / (double)cnt : HUGE_VAL;
+		cv[i].score = cv_score(err + i * norig * hcv, norig, hcv);
 		order[i] = i;
 	}
 	/* rank by score (insertion sort: a handful of candidates) */
@@ -342,21 +360,16 @@ int fc_select_run(struct forecast_result *r, const struct fc_series *s, struct e
 	 * their errors, so no forecast is re-run; the smallest cross-validated error wins.
 	 */
 	for (k = 2; k <= nc && norig > 0; k++) {
-		double sum = 0, sc;
-		size_t cnt = 0;
+		double *ec = err + nc * norig * hcv, sc;
 
 		for (j = 0; j < norig * hcv; j++) {
 			double v = 0;
 
 			for (i = 0; i < k; i++)
 				v += err[order[i] * norig * hcv + j];
-			v /= (double)k;
-			if (!isnan(v)) {
-				sum += fabs(v);
-				cnt++;
-			}
+			ec[j] = v / (double)k;
 		}
-		sc = cnt ? sum / (double)cnt : HUGE_VAL;
+		sc = cv_score(ec, norig, hcv);
 		if (sc < combo_score) {
 			combo_score = sc;
 			ncombo = k;
@@ -364,18 +377,11 @@ int fc_select_run(struct forecast_result *r, const struct fc_series *s, struct e
 	}
 	/* and the median of all candidates: robust when one of them goes astray */
 	if (nc >= 3 && norig > 0) {
-		double sum = 0, sc, v[MAX_CAND];
-		size_t cnt = 0;
+		double *ec = err + nc * norig * hcv, sc, v[MAX_CAND];
 
-		for (j = 0; j < norig * hcv; j++) {
-			double md = median_of(err, nc, norig * hcv, j, v);
-
-			if (!isnan(md)) {
-				sum += fabs(md);
-				cnt++;
-			}
-		}
-		sc = cnt ? sum / (double)cnt : HUGE_VAL;
+		for (j = 0; j < norig * hcv; j++)
+			ec[j] = median_of(err, nc, norig * hcv, j, v);
+		sc = cv_score(ec, norig, hcv);
 		if (sc < combo_score) {
 			combo_score = sc;
 			ncombo = MEDIAN_ALL;
@@ -428,6 +434,10 @@ int fc_select_run(struct forecast_result *r, const struct fc_series *s, struct e
 		snprintf(r->method, sizeof(r->method), "auto:%s", cv[best].name);
 	} else if (cv[best].kind == K_ETS) {
 		fc_ets_name(&cv[best].ets, r->method, sizeof(r->method));
+	} else if (cv[best].kind == K_THETA && cv[best].th.m > 1) {
+		/* the seasonality test's verdict: which season was taken out, and how */
+		snprintf(r->method, sizeof(r->method), "theta(%s%zu)", cv[best].th.mult ? "M" : "A",
+			 cv[best].th.m);
 	} else {
 		snprintf(r->method, sizeof(r->method), "%s", cv[best].name);
 	}

@@ -123,12 +123,17 @@ static int parse_pool(const char *pool, struct apply_pool *p)
 
 static const struct providers_vm *sort_base;
 
-/* Youngest first; ties by id, so that every run picks the same instances. */
+/*
+ * The order instances leave in: on-demand stand-ins for a spot pool first (they cost more),
+ * then youngest first; ties by id, so that every run picks the same instances.
+ */
 static int by_age(const void *a, const void *b)
 {
 	const struct providers_vm *x = &sort_base[*(const size_t *)a];
 	const struct providers_vm *y = &sort_base[*(const size_t *)b];
 
+	if (x->standin != y->standin)
+		return x->standin ? -1 : 1;
 	if (x->launched != y->launched)
 		return x->launched > y->launched ? -1 : 1;
 	return -strcmp(x->id, y->id);

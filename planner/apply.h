@@ -58,7 +58,7 @@ int apply_desired(struct apply_diff *d, const struct plan_result *r, const char 
 
 /*
  * Adds what runs (capplan-managed instances only) and decides the actions: launch up to
- * the target; above it terminate the youngest first. Instances of a pool the plan does not
+ * the target; above it terminate on-demand stand-ins first, then the youngest. Instances of a pool the plan does not
  * name get a pool with target 0. Call once with every listed instance.
  */
 int apply_reconcile(struct apply_diff *d, const struct providers_vm *v, size_t n,

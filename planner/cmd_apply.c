@@ -458,64 +458,98 @@ static int add_inflight(struct store *st, const char *provider, const char *regi
 /* --- acting -------------------------------------------------------------------------- */
 
 /*
- * Launches the pool's deficit under an idempotency token recorded before the call. An
- * attempt left "pending" (the run died during its call) is replayed with its own token and
- * count, so that the provider hands back what it already launched instead of launching
- * again; a finished attempt that still leaves a deficit starts the next attempt.
+ * One launch into pool p under an idempotency token recorded before the call. An attempt
+ * left "pending" (the run died during its call) is replayed with its own token and count,
+ * so that the provider hands back what it already launched instead of launching again; a
+ * finished attempt that still leaves a deficit starts the next attempt. standin: on-demand
+ * instances for the spot pool p (apply.fallback_to_ondemand), under attempts of their own.
+ * Returns 0 with r filled (the caller frees r->ids), or < 0 when the call failed.
  */
-static int do_launch(struct apply_pool *p, struct client *c, struct store *st,
-		     const struct apply_diff *d, int dry, struct err *e)
+static int launch_attempt(struct apply_pool *p, struct client *c, struct store *st,
+			  const struct apply_diff *d, int dry, int standin, int want,
+			  struct providers_launch_result *r, struct err *e)
 {
 	struct providers_launch l;
-	struct providers_launch_result r;
 	struct store_attempt at;
-	int found = 0, rc, fresh = 0;
-	size_t i, k;
+	char key[200];
+	int found = 0, rc;
 
 	memset(&l, 0, sizeof(l));
-	memset(&r, 0, sizeof(r));
+	memset(&at, 0, sizeof(at));
+	memset(r, 0, sizeof(*r));
+	snprintf(key, sizeof(key), "%s%s", p->pool, standin ? "+standin" : "");
 	l.region = p->region;
 	l.instance_type = p->instance_type;
 	l.pool = p->pool;
 	l.plan = d->plan;
-	l.spot = strcmp(p->purchase, "spot") == 0;
-	l.count = p->launch;
+	l.spot = !standin && strcmp(p->purchase, "spot") == 0;
+	l.standin = standin;
+	l.count = want;
 	l.target = p->target;
 	l.max_price = NAN;
 	l.dry_run = dry;
-	if (!dry) {
-		if ((rc = store_apply_attempt_last(st, d->plan, d->hour, p->pool, p->target, &at,
-						   &found, e)) < 0)
-			return rc;
-		if (found && strcmp(at.status, "pending") == 0) {
-			l.count = at.count;	/* same token, same parameters */
-		} else {
-			at.attempt = found ? at.attempt + 1 : 1;
-			at.count = p->launch;
-			apply_token(at.token, d->plan, d->hour, p->pool, p->target, at.attempt);
-			fresh = 1;
-		}
-		if (fresh && (rc = store_apply_attempt_new(st, d->plan, d->hour, p->pool, p->target,
-							   &at, tm_now(), e)) < 0)
-			return rc;
+	if (dry) {
+		apply_token(at.token, d->plan, d->hour, key, p->target, 0);
 		l.token = at.token;
-	} else {
-		static char tok[65];
-
-		apply_token(tok, d->plan, d->hour, p->pool, p->target, 0);
-		l.token = tok;
+		return providers_compute_launch(c->pc, &l, r, e);
 	}
-	rc = providers_compute_launch(c->pc, &l, &r, e);
+	if ((rc = store_apply_attempt_last(st, d->plan, d->hour, key, p->target, &at, &found,
+					   e)) < 0)
+		return rc;
+	if (found && strcmp(at.status, "pending") == 0) {
+		l.count = at.count;	/* same token, same parameters */
+	} else {
+		at.attempt = found ? at.attempt + 1 : 1;
+		at.count = want;
+		apply_token(at.token, d->plan, d->hour, key, p->target, at.attempt);
+		if ((rc = store_apply_attempt_new(st, d->plan, d->hour, key, p->target, &at,
+						  tm_now(), e)) < 0)
+			return rc;
+	}
+	l.token = at.token;
+	if ((rc = providers_compute_launch(c->pc, &l, r, e)) < 0) {
+		struct err e2 = ERR_INIT;
+
+		/* the call answered with an error: a later run starts a new attempt */
+		if (rc == ERR_RUNTIME)
+			store_apply_attempt_finish(st, at.id, "failed", 0, tm_now(), &e2);
+		return rc;
+	}
+	if ((rc = store_apply_launched(st, p->provider, p->region, p->pool, d->plan,
+				       (const char (*)[128])r->ids, r->nids, tm_now(), e)) < 0)
+		return rc;
+	return store_apply_attempt_finish(st, at.id, "done", r->nids ? (int)r->nids : r->launched,
+					  tm_now(), e);
+}
+
+/* Instances of r not already counted in p (a replay hands back listed ones). */
+static int newly_launched(const struct apply_pool *p, const struct providers_launch_result *r)
+{
+	size_t i, k;
+	int n = 0;
+
+	if (r->nids == 0)
+		return r->launched;
+	for (i = 0; i < r->nids; i++) {
+		for (k = 0; k < p->nids; k++)
+			if (strcmp(p->ids[k], r->ids[i]) == 0)
+				break;
+		if (k == p->nids)
+			n++;
+	}
+	return n;
+}
+
+static int do_launch(struct apply_pool *p, struct client *c, struct store *st,
+		     const struct apply_diff *d, int dry, int fallback, struct err *e)
+{
+	struct providers_launch_result r, r2;
+	int rc, made, alt = 0;
+
+	rc = launch_attempt(p, c, st, d, dry, 0, p->launch, &r, e);
 	if (rc < 0) {
 		snprintf(p->result, sizeof(p->result), "failed: %s", e->msg);
 		p->failed = 1;
-		if (!dry) {
-			struct err e2 = ERR_INIT;
-
-			/* the call answered with an error: a later run starts a new attempt */
-			if (rc == ERR_RUNTIME)
-				store_apply_attempt_finish(st, at.id, "failed", 0, tm_now(), &e2);
-		}
 		err_clear(e);
 		free(r.ids);
 		return 0;
@@ -528,31 +562,38 @@ static int do_launch(struct apply_pool *p, struct client *c, struct store *st,
 		free(r.ids);
 		return 0;
 	}
-	/* a replay hands back instances the listing may already show: count each once */
-	for (i = 0; i < r.nids; i++) {
-		for (k = 0; k < p->nids; k++)
-			if (strcmp(p->ids[k], r.ids[i]) == 0)
-				break;
-		if (k == p->nids)
-			p->achieved++;
-	}
-	if (r.nids == 0)
-		p->achieved += r.launched;
-	if ((rc = store_apply_launched(st, p->provider, p->region, p->pool, d->plan,
-				       (const char (*)[128])r.ids, r.nids, tm_now(), e)) < 0) {
-		free(r.ids);
-		return rc;
-	}
+	made = newly_launched(p, &r);
+	p->achieved += made;
 	if (p->achieved > p->target)
 		p->achieved = p->target;
-	if (r.capacity)
-		snprintf(p->result, sizeof(p->result), "partial: %d of %d: %s",
-			 p->achieved - p->running, p->launch, r.error);
+	/* spot capacity short: on-demand stand-ins of the same offering, where policy says so */
+	if (r.capacity && fallback && p->achieved < p->target &&
+	    strcmp(p->purchase, "spot") == 0 && strcmp(p->provider, "azure") != 0) {
+		rc = launch_attempt(p, c, st, d, 0, 1, p->target - p->achieved, &r2, e);
+		if (rc < 0) {
+			snprintf(p->result, sizeof(p->result), "partial: %d of %d: %s; fallback failed: "
+				 "%s", made, p->launch, r.error, e->msg);
+			err_clear(e);
+			free(r2.ids);
+			free(r.ids);
+			return 0;
+		}
+		alt = newly_launched(p, &r2);
+		p->achieved += alt;
+		if (p->achieved > p->target)
+			p->achieved = p->target;
+		free(r2.ids);
+	}
+	if (r.capacity && alt)
+		snprintf(p->result, sizeof(p->result), "partial: %d of %d: %s; fallback: %d "
+			 "on-demand stand-ins", made, p->launch, r.error, alt);
+	else if (r.capacity)
+		snprintf(p->result, sizeof(p->result), "partial: %d of %d: %s", made, p->launch,
+			 r.error);
 	else
 		snprintf(p->result, sizeof(p->result), "ok");
 	free(r.ids);
-	return store_apply_attempt_finish(st, at.id, "done", p->achieved - p->running, tm_now(),
-					  e);
+	return 0;
 }
 
 static int do_terminate(struct apply_pool *p, struct client *c, struct store *st, int dry,
@@ -566,9 +607,13 @@ static int do_terminate(struct apply_pool *p, struct client *c, struct store *st
 		return err_nomem(e);
 	for (i = 0; i < p->nterm; i++)
 		ids[i] = p->ids[i];
-	rc = providers_compute_terminate(c->pc, p->region, p->pool, ids, p->nterm, dry, e);
-	if (rc == 0 && !dry)
-		rc = store_apply_terminated(st, p->provider, ids, p->nterm, e);
+	/*
+	 * Recorded before the call: a run killed during it must not count these as launched
+	 * and still in flight. Should the call fail, the listing still shows them.
+	 */
+	rc = dry ? 0 : store_apply_terminated(st, p->provider, ids, p->nterm, e);
+	if (rc == 0)
+		rc = providers_compute_terminate(c->pc, p->region, p->pool, ids, p->nterm, dry, e);
 	free(ids);
 	if (rc < 0) {
 		snprintf(p->result, sizeof(p->result), "failed: %s", e->msg);
@@ -742,7 +787,7 @@ static int apply_main(struct cmd_ctx *ctx, const struct apply_args *a, struct co
 	size_t ncl = 0, nall = 0, nv, i, j;
 	char plan_id[48], lockpath[4200];
 	int64_t at;
-	int rc, dry, dflt, shortfall = 0, failed = 0;
+	int rc, dry, dflt, shortfall = 0, failed = 0, fallback;
 	long inflight;
 
 	memset(&d, 0, sizeof(d));
@@ -757,7 +802,9 @@ static int apply_main(struct cmd_ctx *ctx, const struct apply_args *a, struct co
 		if ((rc = config_long(cfg, "apply.max_launch_per_run", -1, &l, e)) < 0 ||
 		    (rc = config_double(cfg, "apply.max_hourly_spend", NAN, &x, e)) < 0 ||
 		    (rc = config_long(cfg, "apply.inflight_seconds", 600, &l, e)) < 0 ||
-		    (rc = config_long(cfg, "apply.retry_base_ms", 0, &l, e)) < 0)
+		    (rc = config_long(cfg, "apply.retry_base_ms", 0, &l, e)) < 0 ||
+		    (rc = config_bool(cfg, "apply.fallback_to_ondemand", 0, &dflt, e)) < 0 ||
+		    (rc = config_bool(cfg, "apply.dry_run_default", 1, &dflt, e)) < 0)
 			return rc;
 	}
 	dry = a->yes ? 0 : a->dry ? 1 : dflt;
@@ -777,7 +824,8 @@ static int apply_main(struct cmd_ctx *ctx, const struct apply_args *a, struct co
 	}
 	if ((rc = apply_desired(&d, r, plan_id, at, a->provider, e)) < 0)
 		goto out;
-	if ((rc = config_long(cfg, "apply.inflight_seconds", 600, &inflight, e)) < 0)
+	if ((rc = config_long(cfg, "apply.inflight_seconds", 600, &inflight, e)) < 0 ||
+	    (rc = config_bool(cfg, "apply.fallback_to_ondemand", 0, &fallback, e)) < 0)
 		goto out;
 	if ((rc = guard_providers(&d, cfg, e)) < 0 || (rc = guard_spend(&d, cfg, e)) < 0)
 		goto out;
@@ -837,7 +885,7 @@ static int apply_main(struct cmd_ctx *ctx, const struct apply_args *a, struct co
 
 		if (c == NULL)
 			continue;
-		if (p->launch > 0 && (rc = do_launch(p, c, st, &d, dry, e)) < 0)
+		if (p->launch > 0 && (rc = do_launch(p, c, st, &d, dry, fallback, e)) < 0)
 			goto out;
 	}
 	for (i = 0; i < d.n; i++) {

@@ -386,6 +386,7 @@ static int from_store(struct cmd_ctx *ctx, struct plan_args *a, struct config *c
 {
 	struct store *st = NULL;
 	struct store_offering *so = NULL;
+	struct store_commitment *owned = NULL;
 	struct offering *offers = NULL;
 	struct plan_demand d;
 	struct plan_result *r = NULL;
@@ -403,6 +404,10 @@ static int from_store(struct cmd_ctx *ctx, struct plan_args *a, struct config *c
 	    (rc = shape_demand(&d, a, e)) < 0 ||
 	    (rc = store_offerings_list(st, NULL, NULL, &so, &noffers, e)) < 0)
 		goto out;
+	/* commitments owned, from imported FOCUS exports (capplan commitments list) */
+	if ((rc = store_commitments_list(st, NULL, &owned, &a->po.nowned, e)) < 0)
+		goto out;
+	a->po.owned = owned;
 	if (noffers == 0) {
 		rc = err_set(e, ERR_INPUT, "no offerings in %s: run capplan prices import FILE.csv",
 			     store_path(st));
@@ -468,6 +473,9 @@ out:
 	plan_demand_release(&d);
 	free(offers);
 	free(so);
+	free(owned);
+	a->po.owned = NULL;
+	a->po.nowned = 0;
 	store_close(st);
 	return rc;
 }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 void plan_demand_release(struct plan_demand *d)
 {
@@ -324,6 +325,43 @@ static int read_owned(struct solver_option *opt, size_t n, const struct plan_dem
 	return 0;
 }
 
+/*
+ * Commitments owned from the store (FOCUS imports). A spend-based one (a savings plan) names
+ * no instance count, so it is left to the config's `commitments`; the count is the average
+ * the export showed paid for, rounded; expires_by is the latest it can end (unknown: it
+ * covers the whole horizon).
+ */
+static void read_owned_store(struct solver_option *opt, size_t n, const struct plan_demand *d,
+			     const struct plan_opts *o)
+{
+	char id[160];
+	size_t i, k, hours;
+
+	for (i = 0; o && i < o->nowned; i++) {
+		const struct store_commitment *c = &o->owned[i];
+		int count = (int)floor(c->instances + 0.5);
+
+		if (strcasecmp(c->category, "Spend") == 0 || c->instance_type[0] == '\0' || count < 1)
+			continue;
+		hours = 0;
+		if (c->expires_by) {
+			if (c->expires_by <= d->start)
+				continue;	/* expired before the horizon */
+			hours = (size_t)((c->expires_by - d->start + 3599) / 3600);
+			if (hours >= d->nhours)
+				hours = 0;
+		}
+		snprintf(id, sizeof(id), "%s/%s/%s", c->provider, c->region, c->instance_type);
+		for (k = 0; k < n; k++)
+			if (strcasecmp(opt[k].label, id) == 0 && opt[k].factor == 1)
+				break;
+		if (k == n)
+			continue;	/* not an offering of the catalog planned here */
+		opt[k].owned += count;
+		opt[k].owned_hours = hours;
+	}
+}
+
 int plan_run(struct plan_result **out, const struct offering *offers, size_t noffers,
 	     const struct plan_demand *d, const struct config *cfg, const struct plan_opts *o,
 	     struct err *e)
@@ -394,6 +432,7 @@ int plan_run(struct plan_result **out, const struct offering *offers, size_t nof
 	}
 	if ((rc = read_owned(opt, n, d, cfg, e)) < 0)
 		goto out;
+	read_owned_store(opt, n, d, o);
 	for (m = 0; m < d->nmodels; m++) {
 		int has = 0, need = 0;
 

@@ -10,6 +10,7 @@
 
 #include "planner/config.h"
 #include "planner/store.h"
+#include "planner/store_usage.h"
 #include "providers/providers.h"
 #include "reports/reports.h"
 #include "solver/solver.h"
@@ -34,8 +35,15 @@ struct plan_opts {
 	int no_reserve;		/* fleet: no new reserved capacity (owned commitments still count) */
 	int duals;		/* marginal values of quotas and spot share (plan_result.sp) */
 	const char *write_lp;	/* also write the model in CPLEX LP format here; NULL = no */
+	/*
+	 * Commitments owned as the store knows them (derived from FOCUS exports by `usage
+	 * import --focus`), counted like config `commitments` entries: instance-based ones
+	 * (reserved instances, reservations, CUDs) whose offering is in the catalog. Borrowed.
+	 */
+	const struct store_commitment *owned;
+	size_t nowned;
 };
-#define PLAN_OPTS_INIT { 60.0, 0, 0, 0, NULL }
+#define PLAN_OPTS_INIT { 60.0, 0, 0, 0, NULL, NULL, 0 }
 
 struct plan_result {
 	struct solver_plan *sp;

@@ -445,6 +445,8 @@ static int arm_launch(providers_compute *pc, const struct providers_launch *l,
 
 	memset(&r, 0, sizeof(r));
 	set_name(l->pool, name);
+	if (l->standin)	/* a scale set has one priority: no on-demand stand-ins in it */
+		return err_set(e, ERR_INPUT, "azure: no on-demand stand-ins in a spot scale set");
 	if (l->dry_run) {
 		snprintf(res->call, sizeof(res->call), "PUT .../virtualMachineScaleSets/%s "
 			 "sku.capacity=%d priority=%s", name, l->target, l->spot ? "Spot" : "Regular");

@@ -235,6 +235,8 @@ static int parse_instances(xmlDoc *doc, const char *region, struct providers_vm 
 					snprintf(x->plan, sizeof(x->plan), "%s", val);
 				else if (strcmp(k, PROVIDERS_TAG_MANAGED) == 0)
 					snprintf(managed, sizeof(managed), "%s", val);
+				else if (strcmp(k, PROVIDERS_TAG_STANDIN) == 0)
+					x->standin = 1;
 			}
 			/* the filter asked for it; checked again: never touch what is not ours */
 			if (strcmp(managed, "true") == 0 && x->id[0] && x->pool[0])
@@ -349,6 +351,10 @@ static int fleet_params(providers_compute *pc, const struct providers_launch *l,
 	    (rc = add_param(pc, p, "TagSpecification.1.Tag.2.Value", l->plan, e)) < 0 ||
 	    (rc = add_param(pc, p, "TagSpecification.1.Tag.3.Key", PROVIDERS_TAG_POOL, e)) < 0 ||
 	    (rc = add_param(pc, p, "TagSpecification.1.Tag.3.Value", l->pool, e)) < 0)
+		return rc;
+	if (l->standin &&
+	    ((rc = add_param(pc, p, "TagSpecification.1.Tag.4.Key", PROVIDERS_TAG_STANDIN, e)) < 0 ||
+	     (rc = add_param(pc, p, "TagSpecification.1.Tag.4.Value", "ondemand", e)) < 0))
 		return rc;
 	if (l->dry_run && (rc = add_param(pc, p, "DryRun", "true", e)) < 0)
 		return rc;

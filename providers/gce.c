@@ -208,6 +208,7 @@ static int add_instance(yajl_val it, const char *region, const char *zone,
 	snprintf(x->instance_type, sizeof(x->instance_type), "%s",
 		 strrchr(mt, '/') ? strrchr(mt, '/') + 1 : mt);
 	x->launched = tm_parse(jstr(jget(it, "creationTimestamp")), &t) == 0 ? t : 0;
+	x->standin = strcmp(jstr(jget(labels, "capplan-standin")), "true") == 0;
 	for (i = 0; YAJL_IS_ARRAY(items) && i < YAJL_GET_ARRAY(items)->len; i++) {
 		yajl_val m = YAJL_GET_ARRAY(items)->values[i];
 
@@ -322,6 +323,8 @@ static int bulk_body(providers_compute *pc, const struct providers_launch *l, in
 	jw_kstr(w, "capplan-managed", "true");
 	jw_kstr(w, "capplan-plan", plan_label);
 	jw_kstr(w, "capplan-pool", pool_label);
+	if (l->standin)
+		jw_kstr(w, "capplan-standin", "true");
 	jw_obj_end(w);
 	jw_key(w, "metadata");
 	jw_obj(w);

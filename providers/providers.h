@@ -77,6 +77,8 @@ const struct providers_instance *providers_instance_at(size_t i);
 #define PROVIDERS_TAG_MANAGED "capplan:managed"
 #define PROVIDERS_TAG_PLAN "capplan:plan"
 #define PROVIDERS_TAG_POOL "capplan:pool"
+/* On-demand instances standing in for a spot pool that lacked capacity (apply.fallback). */
+#define PROVIDERS_TAG_STANDIN "capplan:standin"
 
 /* A running (or pending) capplan-managed instance. */
 struct providers_vm {
@@ -87,6 +89,7 @@ struct providers_vm {
 	char pool[160];		/* "provider/region/instance_type/spot|ondemand|reserved" */
 	char plan[48];
 	long long launched;	/* seconds since the epoch; 0 = unknown */
+	int standin;		/* on-demand, standing in for its spot pool */
 };
 
 /*
@@ -129,6 +132,7 @@ struct providers_compute_conf {
 struct providers_launch {
 	const char *region, *instance_type, *pool, *plan;
 	int spot;		/* 1 spot, 0 on-demand (reserved pools run on-demand) */
+	int standin;		/* on-demand for the spot pool l->pool (aws, gcp): tagged so */
 	int count;		/* instances to add */
 	int target;		/* the pool's absolute size after the launch (azure PUTs it) */
 	double max_price;	/* spot bid, USD/hour; NAN = up to the on-demand price */

@@ -328,6 +328,31 @@ static void test_reconcile_youngest_first(void)
 	plan_result_free(r);
 }
 
+static void test_reconcile_standins_first(void)
+{
+	struct plan_result *r = fixture_plan();
+	struct providers_vm v[3];
+	struct apply_diff d;
+	struct err e = ERR_INIT;
+	const struct apply_pool *p;
+	int64_t at;
+
+	tm_parse("2026-11-23T14:10:00Z", &at);	/* p4d spot: 1 */
+	CU_ASSERT_EQUAL_FATAL(apply_desired(&d, r, "7", at, NULL, &e), 0);
+	inst(&v[0], "i-a", "aws/us-east-1/p4d.24xlarge/spot", 2000, "7");
+	inst(&v[1], "i-standin", "aws/us-east-1/p4d.24xlarge/spot", 1000, "7");
+	inst(&v[2], "i-b", "aws/us-east-1/p4d.24xlarge/spot", 3000, "7");
+	v[1].standin = 1;	/* the oldest, but on-demand standing in for spot: it goes first */
+	CU_ASSERT_EQUAL_FATAL(apply_reconcile(&d, v, 3, &e), 0);
+	p = pool_of(&d, "aws/us-east-1/p4d.24xlarge/spot");
+	CU_ASSERT_EQUAL_FATAL(p->nterm, 2);
+	CU_ASSERT_STRING_EQUAL(p->ids[0], "i-standin");
+	CU_ASSERT_STRING_EQUAL(p->ids[1], "i-b");
+	CU_ASSERT_STRING_EQUAL(p->ids[2], "i-a");
+	apply_diff_release(&d);
+	plan_result_free(r);
+}
+
 static void test_tokens(void)
 {
 	char a[65], b[65], c[65], u[37], l[80];
@@ -504,6 +529,77 @@ static void test_kill9_then_rerun(void)
 	st = fake_state(&f);
 	CU_ASSERT_EQUAL(count_calls(st, "CreateFleet"), 6);
 	CU_ASSERT_EQUAL(count_running(st, NULL), 8);
+	yajl_tree_free(st);
+	fake_stop(&f);
+}
+
+/* Runs apply --yes as a child the fake kills with -9 when the nth call of op has been made. */
+static int apply_killed(const struct fake *f, const char *op, int n, const char *plan,
+			const char *extra)
+{
+	char *out = NULL, *err = NULL, cmd[1400], cfgjson[600];
+	int rc;
+
+	snprintf(cfgjson, sizeof(cfgjson), "{\"kill\": {\"op\": \"%s\", \"n\": %d, \"pid_file\": "
+		 "\"%s/capplan.pid\"}}", op, n, f->dir);
+	fake_config(f, cfgjson);
+	snprintf(cmd, sizeof(cmd), "sh -c 'echo $$ > capplan.pid; exec \"%s\" --config capplan.yaml "
+		 "apply --plan-file \"%s\" --yes %s'; exit $?", getenv("CAPPLAN_BIN"),
+		 tu_src(plan), extra);
+	rc = tu_sh(f->dir, cmd, &out, &err);
+	free(out);
+	free(err);
+	return rc;
+}
+
+/* kill -9 at each kind of moment of a run, then a re-run: always the plan, never a duplicate */
+static void test_kill9_anywhere(void)
+{
+	static const struct {
+		const char *op;
+		int n;
+	} at[] = {
+		{ "DescribeInstances", 1 }, { "CreateFleet", 1 }, { "CreateFleet", 3 },
+		{ "CreateFleet", 5 },
+	};
+	struct fake f;
+	char *out = NULL, *err = NULL;
+	yajl_val st;
+	size_t k;
+
+	for (k = 0; k < sizeof(at) / sizeof(at[0]); k++) {
+		setup(&f, NULL);
+		fake_config(&f, "{\"describe_lag\": 10}");
+		CU_ASSERT_NOT_EQUAL(apply_killed(&f, at[k].op, at[k].n, "tests/data/apply/plan.json",
+						 ""), 0);
+		CU_ASSERT_EQUAL(apply(&f, "--yes", &out, &err), 0);
+		free(out);
+		free(err);
+		st = fake_state(&f);
+		CU_ASSERT_EQUAL(count_running(st, NULL), 8);
+		CU_ASSERT_EQUAL(YAJL_GET_ARRAY(get(st, "instances"))->len, 8);
+		CU_ASSERT_EQUAL(count_running(st, "aws/us-east-1/g5.xlarge/spot"), 3);
+		yajl_tree_free(st);
+		fake_stop(&f);
+	}
+	/* killed in the middle of a scale-down: the re-run finishes it, nothing more */
+	setup(&f, NULL);
+	CU_ASSERT_EQUAL(apply(&f, "--yes", &out, &err), 0);
+	free(out);
+	free(err);
+	setenv("CAPPLAN_NOW", "2026-11-23T14:05:00Z", 1);
+	CU_ASSERT_NOT_EQUAL(apply_killed(&f, "TerminateInstances", 1, "tests/data/apply/plan.json",
+					 ""), 0);
+	CU_ASSERT_EQUAL(apply(&f, "--yes", &out, &err), 0);
+	free(out);
+	free(err);
+	setenv("CAPPLAN_NOW", "2026-11-23T13:20:00Z", 1);
+	st = fake_state(&f);
+	/* 14:00: p4d spot 1 + reserved 1 */
+	CU_ASSERT_EQUAL(count_running(st, NULL), 2);
+	CU_ASSERT_EQUAL(count_running(st, "aws/us-east-1/p4d.24xlarge/spot"), 1);
+	CU_ASSERT_EQUAL(count_running(st, "aws/us-east-1/p4d.24xlarge/reserved"), 1);
+	CU_ASSERT_EQUAL(count_calls(st, "CreateFleet"), 5);
 	yajl_tree_free(st);
 	fake_stop(&f);
 }
@@ -708,6 +804,66 @@ static void test_capacity_shortfall(void)
 	st = fake_state(&f);
 	CU_ASSERT_EQUAL(count_running(st, NULL), 8);
 	CU_ASSERT_EQUAL(count_running(st, "aws/us-east-1/p4d.24xlarge/reserved"), 1);
+	yajl_tree_free(st);
+	fake_stop(&f);
+}
+
+static void test_fallback_to_ondemand(void)
+{
+	struct fake f;
+	char *out = NULL, *err = NULL;
+	yajl_val st, a, j;
+	size_t i;
+	int standins = 0;
+
+	setup(&f, "  fallback_to_ondemand: true\n");
+	/* one p4d spot instance to be had: the other of the spot pool runs on-demand */
+	fake_config(&f, "{\"spot_capacity\": {\"p4d.24xlarge\": 1}}");
+	CU_ASSERT_EQUAL(apply(&f, "--yes --json", &out, &err), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "fallback: 1 on-demand stand-ins"));
+	j = yajl_tree_parse(out, NULL, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+	CU_ASSERT_EQUAL(YAJL_GET_INTEGER(get(j, "shortfall_gpus")), 0);
+	yajl_tree_free(j);
+	free(out);
+	free(err);
+	st = fake_state(&f);
+	CU_ASSERT_EQUAL(count_running(st, "aws/us-east-1/p4d.24xlarge/spot"), 2);
+	a = get(st, "instances");
+	for (i = 0; i < YAJL_GET_ARRAY(a)->len; i++) {
+		yajl_val x = YAJL_GET_ARRAY(a)->values[i];
+
+		if (tag(x, "capplan:standin")) {
+			standins++;
+			CU_ASSERT_STRING_EQUAL(gets(x, "lifecycle"), "on-demand");
+			CU_ASSERT_STRING_EQUAL(tag(x, "capplan:pool"), "aws/us-east-1/p4d.24xlarge/spot");
+		}
+	}
+	CU_ASSERT_EQUAL(standins, 1);
+	yajl_tree_free(st);
+	/* the stand-in counts: the next run is a no-op */
+	CU_ASSERT_EQUAL(apply(&f, "--yes", &out, &err), 0);
+	free(out);
+	free(err);
+	st = fake_state(&f);
+	CU_ASSERT_EQUAL(count_calls(st, "CreateFleet"), 6);
+	yajl_tree_free(st);
+	/* 14:00, spot 2 -> 1: the stand-in leaves first */
+	setenv("CAPPLAN_NOW", "2026-11-23T14:05:00Z", 1);
+	CU_ASSERT_EQUAL(apply(&f, "--yes", &out, &err), 0);
+	setenv("CAPPLAN_NOW", "2026-11-23T13:20:00Z", 1);
+	free(out);
+	free(err);
+	st = fake_state(&f);
+	a = get(st, "instances");
+	for (i = 0; i < YAJL_GET_ARRAY(a)->len; i++) {
+		yajl_val x = YAJL_GET_ARRAY(a)->values[i];
+		const char *p = tag(x, "capplan:pool");
+
+		if (p && strcmp(p, "aws/us-east-1/p4d.24xlarge/spot") == 0)
+			CU_ASSERT_STRING_EQUAL(gets(x, "state"),
+					       tag(x, "capplan:standin") ? "terminated" : "running");
+	}
 	yajl_tree_free(st);
 	fake_stop(&f);
 }
@@ -1060,14 +1216,17 @@ void apply_suite_register(void)
 
 	CU_add_test(s, "the plan's hour per pool", test_desired_hour);
 	CU_add_test(s, "scale-down youngest first, only capplan's pools", test_reconcile_youngest_first);
+	CU_add_test(s, "stand-ins leave first", test_reconcile_standins_first);
 	CU_add_test(s, "idempotency tokens, uuid5, labels", test_tokens);
 	CU_add_test(s, "dry run changes nothing", test_dry_run_changes_nothing);
 	CU_add_test(s, "apply converges, then a no-op", test_converge_then_noop);
 	CU_add_test(s, "kill -9 mid-run then re-run: no duplicates", test_kill9_then_rerun);
+	CU_add_test(s, "kill -9 at any kind of moment, then a re-run", test_kill9_anywhere);
 	CU_add_test(s, "instances without capplan's tags survive", test_untagged_survive_and_scale_down);
 	CU_add_test(s, "the lock holds against two runs", test_lock);
 	CU_add_test(s, "guard rails refuse", test_guard_rails);
 	CU_add_test(s, "capacity errors: partial launch and shortfall", test_capacity_shortfall);
+	CU_add_test(s, "spot short: on-demand stand-ins where policy says so", test_fallback_to_ondemand);
 	CU_add_test(s, "commitments are printed, never bought", test_commitments_print_only);
 	CU_add_test(s, "--plan latest|ID from the store; bad input", test_stored_plan_and_bad_input);
 	CU_add_test(s, "gcp: dry run, zones, converge, no-op, scale-down", test_gcp);

@@ -133,6 +133,50 @@ static void test_holt_continues_a_line(void)
 	forecast_result_free(r);
 }
 
+/* A season whose swing grows with the level: AICc must prefer the multiplicative form. */
+static void test_ets_multiplicative(void)
+{
+	static const size_t s24[4] = { 24, 0, 0, 0 };
+	size_t n = 24 * 30, i;
+	double *y = malloc(n * sizeof(*y));
+	struct forecast_result *r;
+
+	for (i = 0; i < n; i++)
+		y[i] = (20 + 0.1 * (double)i) * (1 + 0.5 * sin(2 * PI * (double)i / 24));
+	r = run(y, n, FORECAST_ETS, 24, s24);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	CU_ASSERT_STRING_EQUAL(r->method, "ets(A,Ad,M24)");
+	/* one hour ahead: (20 + 72) x 1 = 92, within a few tenths */
+	CU_ASSERT_DOUBLE_EQUAL(r->mean[0], 92, 0.3);
+	forecast_result_free(r);
+	free(y);
+}
+
+/* Theta's seasonality test: a daily cycle is found and taken out; white noise has none. */
+static void test_theta_seasonality_test(void)
+{
+	static const size_t s24[4] = { 24, 0, 0, 0 };
+	size_t n = 24 * 20, i;
+	double *y = malloc(n * sizeof(*y));
+	unsigned seed = 9;
+	struct forecast_result *r;
+
+	for (i = 0; i < n; i++)
+		y[i] = sine(i) + 0.2 * noise(&seed);
+	r = run(y, n, FORECAST_THETA, 24, s24);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	CU_ASSERT_STRING_EQUAL(r->method, "theta(M24)");
+	CU_ASSERT(fabs(r->mean[6] - sine(n + 6)) < 0.3);
+	forecast_result_free(r);
+	for (i = 0; i < n; i++)
+		y[i] = 10 + noise(&seed);
+	r = run(y, n, FORECAST_THETA, 24, s24);
+	CU_ASSERT_STRING_EQUAL(r->method, "theta");
+	CU_ASSERT(fabs(r->mean[6] - 10) < 0.3);
+	forecast_result_free(r);
+	free(y);
+}
+
 static void test_intervals_widen(void)
 {
 	size_t n = 24 * 70, i, h;
@@ -481,6 +525,8 @@ void forecast_suite_register(void)
 	CU_add_test(s, "snaive repeats the last season", test_snaive_repeats_last_season);
 	CU_add_test(s, "a pure sine is forecast exactly", test_sine_exact);
 	CU_add_test(s, "holt continues a line", test_holt_continues_a_line);
+	CU_add_test(s, "ets picks a multiplicative season", test_ets_multiplicative);
+	CU_add_test(s, "theta tests for seasonality", test_theta_seasonality_test);
 	CU_add_test(s, "intervals widen with the horizon", test_intervals_widen);
 	CU_add_test(s, "gaps are filled a week back", test_gaps_filled_a_week_back);
 	CU_add_test(s, "zeros, never negative", test_zeros_and_never_negative);

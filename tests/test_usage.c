@@ -10,7 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "planner/config.h"
 #include "planner/focus.h"
+#include "planner/plan.h"
 #include "planner/store_usage.h"
 #include "providers/providers.h"
 #include "tests/testutil.h"
@@ -429,6 +431,70 @@ static void test_gpu_spellings(void)
 	CU_ASSERT_STRING_EQUAL(providers_gpu_canonical("NVIDIA A40"), "A40");
 }
 
+/* A commitment from a FOCUS export is owned capacity to the planner: sunk cost. */
+static void test_owned_commitment_plans(void)
+{
+	struct offering off;
+	struct store_usage_row rows[24];
+	struct store_commitment c;
+	struct plan_demand d;
+	struct plan_opts po = PLAN_OPTS_INIT;
+	struct plan_result *r = NULL;
+	struct config *cfg = NULL;
+	struct err e = ERR_INIT;
+	double without;
+	int64_t t0;
+	int i;
+
+	memset(&off, 0, sizeof(off));
+	snprintf(off.provider, sizeof(off.provider), "aws");
+	snprintf(off.region, sizeof(off.region), "us-east-1");
+	snprintf(off.instance_type, sizeof(off.instance_type), "p4d.24xlarge");
+	snprintf(off.gpu_model, sizeof(off.gpu_model), "A100-40GB");
+	off.gpus = 8;
+	off.ondemand = 32.7726;
+	off.spot = off.reserved_1y = off.reserved_3y = off.spot_interruption = NAN;
+	tm_parse("2026-12-01T00:00:00Z", &t0);
+	for (i = 0; i < 24; i++) {
+		rows[i].ts = t0 + i * TM_HOUR;
+		snprintf(rows[i].gpu_model, sizeof(rows[i].gpu_model), "A100-40GB");
+		rows[i].gpus = 8;
+	}
+	memset(&d, 0, sizeof(d));
+	CU_ASSERT_EQUAL_FATAL(plan_demand_from_rows(&d, rows, 24, &e), 0);
+	CU_ASSERT_EQUAL_FATAL(config_empty(&cfg, &e), 0);
+	/* without: one p4d on demand for 24 hours */
+	CU_ASSERT_EQUAL_FATAL(plan_run(&r, &off, 1, &d, cfg, &po, &e), 0);
+	without = r->rp.total_cost;
+	CU_ASSERT(fabs(without - 24 * 32.7726) < 1e-6);
+	plan_result_free(r);
+	r = NULL;
+	/* the reserved instance of aws_focus10.csv, expiring after the horizon: it covers all */
+	memset(&c, 0, sizeof(c));
+	snprintf(c.id, sizeof(c.id), "ri-0a1b2c");
+	snprintf(c.provider, sizeof(c.provider), "aws");
+	snprintf(c.region, sizeof(c.region), "us-east-1");
+	snprintf(c.category, sizeof(c.category), "Usage");
+	snprintf(c.instance_type, sizeof(c.instance_type), "p4d.24xlarge");
+	snprintf(c.gpu_model, sizeof(c.gpu_model), "A100-40GB");
+	c.gpus_per_instance = 8;
+	c.instances = 1;
+	c.expires_by = t0 + 365 * (int64_t)TM_DAY;
+	po.owned = &c;
+	po.nowned = 1;
+	CU_ASSERT_EQUAL_FATAL(plan_run(&r, &off, 1, &d, cfg, &po, &e), 0);
+	CU_ASSERT(fabs(r->rp.total_cost) < 1e-6);
+	plan_result_free(r);
+	r = NULL;
+	/* expiring after 10 hours: 14 hours on demand */
+	c.expires_by = t0 + 10 * TM_HOUR;
+	CU_ASSERT_EQUAL_FATAL(plan_run(&r, &off, 1, &d, cfg, &po, &e), 0);
+	CU_ASSERT(fabs(r->rp.total_cost - 14 * 32.7726) < 1e-6);
+	plan_result_free(r);
+	config_free(cfg);
+	plan_demand_release(&d);
+}
+
 /* --- Prometheus, against tests/fakeprom ------------------------------------------------- */
 
 /* Starts the fake in dir with args; returns its port (0 on failure). Stopped by stop_fake. */
@@ -694,6 +760,8 @@ void usage_suite_register(void)
 	CU_add_test(s, "cli: usage.prefer decides overlaps, else the latest", test_cli_prefer);
 	CU_add_test(s, "cli: usage show says daily rows were spread", test_cli_show_notes_spread);
 	CU_add_test(s, "gpu names: DCGM and kube-state-metrics spellings", test_gpu_spellings);
+	CU_add_test(s, "plan: a commitment from FOCUS is owned until it expires",
+		    test_owned_commitment_plans);
 	CU_add_test(s, "prometheus: DCGM explicit zeros vs gaps, float timestamps",
 		    test_prom_dcgm_zeros_and_gaps);
 	CU_add_test(s, "prometheus: kube-state-metrics join; chunks under 11,000 points",

@@ -31,6 +31,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 DEFAULTS = {
     "capacity": {},        # instance type -> most instances of it that may run at once
+    "spot_capacity": {},   # instance type -> most spot instances of it (EC2)
     "describe_lag": 0,     # new instances stay invisible to this many further list calls
     "page_size": 1000,     # items per list page (the client's MaxResults wins if smaller)
     "kill": None,          # {"op": "CreateFleet", "n": 1, "pid_file": PATH}: SIGKILL the client
@@ -149,7 +150,12 @@ def ec2_create_fleet(p, region):
     while "TagSpecification.1.Tag.%d.Key" % i in p:
         tags[p["TagSpecification.1.Tag.%d.Key" % i]] = p.get("TagSpecification.1.Tag.%d.Value" % i, "")
         i += 1
-    n = min(total, STATE.room(itype))
+    room = STATE.room(itype)
+    if ctype == "spot" and itype in STATE.cfg["spot_capacity"]:
+        spot_running = sum(1 for i in STATE.instances.values() if i["type"] == itype
+                           and i["lifecycle"] == "spot" and i["state"] in ("pending", "running"))
+        room = min(room, max(0, STATE.cfg["spot_capacity"][itype] - spot_running))
+    n = min(total, room)
     ids = []
     for _ in range(n):
         inst = STATE.add_instance(itype, region, region + "a", tags,
