@@ -455,6 +455,34 @@ static int add_inflight(struct store *st, const char *provider, const char *regi
 	return 0;
 }
 
+/* 1 when no pool of provider has instances to run this hour. */
+static int provider_idle(const struct apply_diff *d, const char *provider)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		if (strcmp(d->pools[i].provider, provider) == 0 && d->pools[i].target > 0)
+			return 0;
+	return 1;
+}
+
+static void drop_provider(struct apply_diff *d, const char *provider)
+{
+	char p[16];
+	size_t i, j = 0;
+
+	snprintf(p, sizeof(p), "%s", provider);	/* provider may point into a dropped pool */
+	for (i = 0; i < d->n; i++) {
+		if (strcmp(d->pools[i].provider, p) != 0)
+			d->pools[j++] = d->pools[i];
+		else {
+			free(d->pools[i].ids);
+			free(d->pools[i].retag);
+		}
+	}
+	d->n = j;
+}
+
 /* --- acting -------------------------------------------------------------------------- */
 
 /*
@@ -841,6 +869,19 @@ static int apply_main(struct cmd_ctx *ctx, const struct apply_args *a, struct co
 			continue;
 		if ((rc = client_open(&cl[ncl], d.pools[i].provider, cfg, &ac, e)) < 0) {
 			client_close(&cl[ncl]);
+			/*
+			 * A provider the plan names but gives nothing this hour, with no settings to
+			 * reach it: said, and left alone, rather than failing the providers that matter.
+			 */
+			if (rc == ERR_INPUT && provider_idle(&d, d.pools[i].provider)) {
+				cmd_info(ctx, "capplan apply: %s left alone (the plan runs nothing there "
+					 "this hour): %s\n", d.pools[i].provider, e->msg);
+				err_clear(e);
+				drop_provider(&d, d.pools[i].provider);
+				i = (size_t)-1;	/* the pools moved: start over */
+				rc = 0;
+				continue;
+			}
 			goto out;
 		}
 		ncl++;
@@ -908,7 +949,7 @@ static int apply_main(struct cmd_ctx *ctx, const struct apply_args *a, struct co
 	}
 	if (ctx->json)
 		rc = print_json(&d, dry, shortfall, e);
-	else
+	else if (!ctx->quiet)
 		print_table(&d, dry, shortfall);
 	if (rc == 0 && (shortfall || failed))
 		rc = err_set(e, ERR_SHORTFALL, "the fleet does not match the plan: shortfall of %d "

@@ -207,6 +207,13 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
 	header_value(p, len, "x-ms-request-id", r->request_id, sizeof(r->request_id));
 	header_value(p, len, "azure-asyncoperation", r->async_op, sizeof(r->async_op));
 	header_value(p, len, "location", r->location, sizeof(r->location));
+	{
+		char ra[32] = "";
+
+		header_value(p, len, "retry-after", ra, sizeof(ra));
+		if (ra[0])
+			r->retry_after = strtol(ra, NULL, 10);
+	}
 	return len;
 }
 
@@ -235,6 +242,7 @@ int compute_http(struct compute_resp *r, const char *method, const char *url,
 		}
 		buf_reset(&r->body);
 		r->request_id[0] = r->async_op[0] = r->location[0] = '\0';
+		r->retry_after = -1;
 		curl_easy_setopt(c, CURLOPT_URL, url);
 		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
 		curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
@@ -261,8 +269,13 @@ int compute_http(struct compute_resp *r, const char *method, const char *url,
 		if (r->status != 429 && r->status != 503 && r->status != 502)
 			break;
 		{
+			/* Retry-After when the provider gives one (at most a minute), else 50 ms x 2^n */
 			struct timespec ts = { 0, (long)(50000000L << attempt) };
 
+			if (r->retry_after > 0) {
+				ts.tv_sec = r->retry_after > 60 ? 60 : r->retry_after;
+				ts.tv_nsec = 0;
+			}
 			nanosleep(&ts, NULL);
 		}
 	}

@@ -39,6 +39,7 @@ struct compute_resp {
 	char request_id[128];	/* x-amzn-requestid / x-ms-request-id / none */
 	char async_op[1024];	/* Azure-AsyncOperation */
 	char location[1024];
+	long retry_after;	/* seconds, -1 when absent */
 };
 void compute_resp_release(struct compute_resp *r);
 

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <yajl/yajl_tree.h>
 
 struct gce {
@@ -511,7 +512,12 @@ static int gce_terminate(providers_compute *pc, const char *region, const char *
 			return err_set(e, ERR_RUNTIME, "gcp: \"%s\" is not ZONE/NAME", ids[i]);
 		if (dry_run)
 			continue;
-		snprintf(seed, sizeof(seed), "delete/%s", ids[i]);
+		/*
+		 * Names come back (the pattern's numbers are reused), so the seed holds a 10-minute
+		 * window too: a retry or a re-run soon after shares the requestId, a later delete of
+		 * a new instance of the same name does not.
+		 */
+		snprintf(seed, sizeof(seed), "delete/%s/%lld", ids[i], (long long)time(NULL) / 600);
 		providers_uuid5(seed, rid);
 		zone_url(pc, zone, base, sizeof(base));
 		snprintf(url, sizeof(url), "%s/instances/%s?requestId=%s", base, name, rid);
