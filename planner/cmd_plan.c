@@ -113,8 +113,9 @@ static int parse_args(struct plan_args *a, int argc, char **argv, struct err *e)
 static int print_plan(const struct cmd_ctx *ctx, const struct plan_result *r, struct err *e)
 {
 	if (r->sp->status != SOLVER_OPTIMAL)
-		fprintf(stderr, "capplan plan: time limit reached: best plan found is within "
-			"%.4f%% of the optimum (gap %.6f)\n", 100 * r->sp->gap, r->sp->gap);
+		fprintf(stderr, "capplan plan: not proven optimal (--time-limit, or the whole-instance "
+			"fleet's gap target): the plan is within %.4f%% of the optimum (gap %.6f)\n",
+			100 * r->sp->gap, r->sp->gap);
 	if (ctx->json)
 		return reports_plan_json(stdout, &r->rp, e);
 	return reports_plan_md(stdout, &r->rp, e);
@@ -285,7 +286,8 @@ static int output(const struct cmd_ctx *ctx, const struct plan_args *a,
 
 	if (a->mode == MODE_COMMITMENTS) {
 		if (r->sp->status != SOLVER_OPTIMAL)
-			fprintf(stderr, "capplan plan: time limit reached: gap %.6f\n", r->sp->gap);
+			fprintf(stderr, "capplan plan: not proven optimal within --time-limit: gap "
+				"%.6f\n", r->sp->gap);
 		rc = print_commitments(ctx, r, d, e);
 	} else {
 		rc = print_plan(ctx, r, e);

@@ -251,7 +251,15 @@ static void test_hand_quota(void)
 	CU_ASSERT_DOUBLE_EQUAL(s->ondemand[0 * 2 + 1], 6, EPS);
 	CU_ASSERT_DOUBLE_EQUAL(s->quota_value[0], 2, EPS);
 	solver_plan_free(s);
+	p.no_reserve = 1;	/* the fleet's hour-by-hour path: the same answer */
+	CU_ASSERT_EQUAL_FATAL(solver_solve(&s, &p, &e), 0);
+	CU_ASSERT_DOUBLE_EQUAL(s->total_cost, 28, EPS);
+	CU_ASSERT_DOUBLE_EQUAL(s->quota_value[0], 2, EPS);
+	solver_plan_free(s);
 	p.nquotas = 2;
+	CU_ASSERT_EQUAL(solver_solve(&s, &p, &e), ERR_INFEASIBLE);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "short by up to 1 GPUs"));
+	p.no_reserve = 0;
 	CU_ASSERT_EQUAL(solver_solve(&s, &p, &e), ERR_INFEASIBLE);
 	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "2 hours"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "short by up to 1 GPUs"));
@@ -352,6 +360,53 @@ static void test_dp_matches_milp(void)
 		if (fabs(a - b) > 1e-6 * (1 + b))
 			fprintf(stderr, "case %d: structured %.6f, milp %.6f\n", i, a, b);
 	}
+}
+
+/*
+ * Fleet plans under quotas (hour by hour, dominated offerings pruned) against the MILP of the
+ * whole model: relaxed, the same optimum; whole instances, within the proven gap, and the
+ * proven bound never above the optimum.
+ */
+static void test_hourly_matches_milp(void)
+{
+	struct rcase c;
+	struct solver_quota q[2] = { { "aws", "r1", NULL, SOLVER_QUOTA_ANY, 0 },
+				     { "aws", "r2", NULL, SOLVER_QUOTA_SPOT, 0 } };
+	int i, n = 0;
+
+	for (i = 0; i < 30; i++) {
+		struct solver_plan *s = NULL;
+		struct err e = ERR_INIT;
+		size_t k;
+		double b;
+		int rc;
+
+		random_case(&c);
+		for (k = 0; k < NO; k++)
+			c.o[k].region = k % 3 ? "r1" : "r2";
+		q[0].limit = 10 + (double)(i % 7) * 3;
+		q[1].limit = (double)(i % 4) * 2;
+		c.p.quotas = q;
+		c.p.nquotas = 2;
+		c.p.no_reserve = 1;
+		c.p.relax = i % 2;
+		c.p.min_ondemand_share = i % 5 == 0 ? 0.2 : 0;
+		b = milp_cost(&c.p);
+		rc = solver_solve(&s, &c.p, &e);
+		CU_ASSERT_EQUAL(rc, isnan(b) ? ERR_INFEASIBLE : 0);
+		if (rc < 0) {
+			continue;
+		}
+		n++;
+		check_cover(&c.p, s);
+		CU_ASSERT(s->lower_bound <= b + 1e-6 * (1 + b));
+		CU_ASSERT(s->total_cost >= b - 1e-6 * (1 + b));
+		if (c.p.relax)
+			CU_ASSERT_DOUBLE_EQUAL(s->total_cost, b, 1e-6 * (1 + b));
+		CU_ASSERT(s->gap <= 1e-3 + 1e-9);
+		solver_plan_free(s);
+	}
+	CU_ASSERT(n >= 10);	/* most cases are feasible: the comparison ran */
 }
 
 /* Dearer prices, more demand, a tighter cap never make the plan cheaper. */
@@ -545,6 +600,7 @@ void solver_suite_register(void)
 	CU_add_test(s, "hand: quotas, their dual, infeasible", test_hand_quota);
 	CU_add_test(s, "hand: infeasible, which hours, by how much", test_hand_infeasible);
 	CU_add_test(s, "structured solver = GLPK MILP of the whole model", test_dp_matches_milp);
+	CU_add_test(s, "fleet under quotas = GLPK MILP of the whole model", test_hourly_matches_milp);
 	CU_add_test(s, "properties: prices, demand, constraints", test_properties);
 	CU_add_test(s, "glpsol agrees on the written LP", test_write_lp_glpsol);
 	CU_add_test(s, "load-duration curve = hourly model", test_ldc_exact);
