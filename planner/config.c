@@ -445,3 +445,41 @@ int config_set(struct config *c, const char *path, const char *value, struct err
 		return err_nomem(e);
 	return 0;
 }
+
+int config_seq_append(struct config *c, const char *path, const char *const *kv, size_t nkv,
+		      struct err *e)
+{
+	struct config_node *seq = (struct config_node *)config_get(c, path), *item = NULL;
+	size_t i;
+	int rc;
+
+	if (seq == NULL) {
+		/* create it as a scalar through config_set (making the mappings on the way),
+		 * then turn that node into an empty sequence */
+		if ((rc = config_set(c, path, "", e)) < 0)
+			return rc;
+		seq = (struct config_node *)config_get(c, path);
+		free(seq->value);
+		seq->value = NULL;
+		seq->kind = CFG_SEQ;
+	}
+	if (seq->kind != CFG_SEQ)
+		return err_set(e, ERR_INPUT, "cannot add to \"%s\": it is not a list", path);
+	if ((item = node_new(CFG_MAP, 0)) == NULL)
+		return err_nomem(e);
+	for (i = 0; i + 1 < nkv; i += 2) {
+		struct config_node *v = node_new(CFG_SCALAR, 0);
+
+		if (v == NULL || (v->key = strdup(kv[i])) == NULL ||
+		    (v->value = strdup(kv[i + 1])) == NULL || node_add(item, v) < 0) {
+			node_free(v);
+			node_free(item);
+			return err_nomem(e);
+		}
+	}
+	if (node_add(seq, item) < 0) {
+		node_free(item);
+		return err_nomem(e);
+	}
+	return 0;
+}

@@ -57,6 +57,13 @@ int config_node_double(const struct config *c, const struct config_node *n, cons
  */
 int config_set(struct config *c, const char *path, const char *value, struct err *e);
 
+/*
+ * Appends a mapping item {kv[0]: kv[1], kv[2]: kv[3], ...} to the sequence at path, creating
+ * the sequence when absent (what-if quotas: "quotas" gets {provider, region, gpus}).
+ */
+int config_seq_append(struct config *c, const char *path, const char *const *kv, size_t nkv,
+		      struct err *e);
+
 /* The commented default configuration `capplan init` writes. */
 extern const char config_default_yaml[];
 

@@ -1,5 +1,6 @@
 /* A plan as JSON (the `plan --json` contract) and as a short Markdown summary. */
 #include "reports/reports.h"
+#include "reports/rp.h"
 #include "util/jw.h"
 #include "util/tm.h"
 
@@ -9,15 +10,11 @@
 
 static const char *const term_names[2] = { "1y", "3y" };
 
-int reports_plan_json(FILE *f, const struct reports_plan *p, struct err *e)
+void rp_plan_json_obj(jw *w, const struct reports_plan *p, int with_risk)
 {
-	jw *w = jw_new(0);
 	char ts[TM_ISO_LEN];
 	size_t o, t, k;
-	int rc;
 
-	if (w == NULL)
-		return err_nomem(e);
 	jw_obj(w);
 	if (p->id)
 		jw_kstr(w, "plan", p->id);
@@ -86,7 +83,21 @@ int reports_plan_json(FILE *f, const struct reports_plan *p, struct err *e)
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);
+	if (with_risk) {
+		jw_key(w, "risk");
+		rp_risk_obj(w, p);
+	}
 	jw_obj_end(w);
+}
+
+int reports_plan_json(FILE *f, const struct reports_plan *p, struct err *e)
+{
+	jw *w = jw_new(0);
+	int rc;
+
+	if (w == NULL)
+		return err_nomem(e);
+	rp_plan_json_obj(w, p, 0);
 	rc = jw_write(w, f, e);
 	jw_free(w);
 	return rc;

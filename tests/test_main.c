@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "tests/testutil.h"
+
 #define X(fn) void fn(void);
 #include "suites.h"
 #undef X
@@ -32,7 +34,11 @@ int main(void)
 	} else {
 		CU_basic_run_tests();
 	}
-	fails = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
+	fails = CU_get_number_of_failures() + CU_get_number_of_tests_failed() +
+		tu_sanitizer_reports;
+	if (tu_sanitizer_reports)
+		fprintf(stderr, "%u sanitizer report(s) from child processes: see above\n",
+			tu_sanitizer_reports);
 	if (CU_get_error() != CUE_SUCCESS)
 		fails++;
 	printf("\n%u passed, %u failed\n", CU_get_number_of_tests_run() - CU_get_number_of_tests_failed(),

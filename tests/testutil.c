@@ -102,8 +102,26 @@ const char *tu_src(const char *rel)
 	return b;
 }
 
+unsigned tu_sanitizer_reports;
+
+/*
+ * A sanitizer report from a child capplan must fail the run even when the test expected a
+ * non-zero exit: look for one in everything a child printed on stderr.
+ */
+static void check_sanitizers(const char *cmd, const char *text)
+{
+	if (text == NULL)
+		return;
+	if (strstr(text, "ERROR: AddressSanitizer") || strstr(text, "ERROR: LeakSanitizer") ||
+	    strstr(text, "runtime error:") || strstr(text, "UndefinedBehaviorSanitizer")) {
+		tu_sanitizer_reports++;
+		fprintf(stderr, "\n*** sanitizer report from: %s\n%s\n", cmd, text);
+	}
+}
+
 int tu_sh(const char *dir, const char *cmd, char **out, char **err)
 {
+	char *errtext;
 	char *full, outf[64], errf[64];
 	const char *base = getenv("TMPDIR");
 	int st, fd1, fd2;
@@ -125,8 +143,12 @@ int tu_sh(const char *dir, const char *cmd, char **out, char **err)
 	free(full);
 	if (out)
 		*out = tu_read(outf, NULL);
+	errtext = tu_read(errf, NULL);
+	check_sanitizers(cmd, errtext);
 	if (err)
-		*err = tu_read(errf, NULL);
+		*err = errtext;
+	else
+		free(errtext);
 	unlink(outf);
 	unlink(errf);
 	if (st == -1 || !WIFEXITED(st))

@@ -20,6 +20,9 @@ const char *tu_src(const char *rel);
  * when not NULL (caller frees).
  */
 int tu_capplan(const char *dir, const char *args, char **out, char **err);
+/* Sanitizer reports seen on children's stderr; test_main fails the run when non-zero. */
+extern unsigned tu_sanitizer_reports;
+
 /* Runs any shell command the same way. */
 int tu_sh(const char *dir, const char *cmd, char **out, char **err);
 

@@ -1,0 +1,716 @@
+/*
+ * reports/ and the commands that render through it: report weekly (every format against
+ * golden files, hand-worked figures, HTML escaping, Chromium rendering), whatif and backtest
+ * (hand-worked small cases), and bad flags.
+ */
+#include <CUnit/CUnit.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yajl/yajl_tree.h>
+
+#include "planner/realize.h"
+#include "planner/store.h"
+#include "reports/reports.h"
+#include "tests/testutil.h"
+#include "util/csv.h"
+#include "util/tm.h"
+
+#define WK 168
+
+/* 2026-W47 starts Monday 2026-11-16 */
+static int64_t w47(void)
+{
+	return tm_from_civil(2026, 11, 16) * TM_DAY;
+}
+
+static yajl_val jpath(yajl_val v, const char *a, const char *b, const char *c)
+{
+	const char *p[4] = { a, b, c, NULL };
+
+	return yajl_tree_get(v, p, yajl_t_any);
+}
+
+static double jnum(yajl_val v, const char *a, const char *b, const char *c)
+{
+	yajl_val x = jpath(v, a, b, c);
+
+	return x && YAJL_IS_NUMBER(x) ? YAJL_GET_DOUBLE(x) : NAN;
+}
+
+/* Writes a plan through the plan --json writer and stores it. */
+static void put_plan(struct store *st, struct reports_offer *ro, size_t no, int64_t start,
+		     const int *reserved, const double *spot, const double *od, double rc,
+		     double sc, double oc)
+{
+	struct reports_plan p;
+	struct err e = ERR_INIT;
+	char *json = NULL;
+	size_t len = 0;
+	int64_t id;
+	FILE *f = open_memstream(&json, &len);
+
+	memset(&p, 0, sizeof(p));
+	p.start = start;
+	p.nhours = WK;
+	p.noffers = no;
+	p.offers = ro;
+	p.reserved = reserved;
+	p.spot = spot;
+	p.ondemand = od;
+	p.cost_reserved = rc;
+	p.cost_spot = sc;
+	p.cost_ondemand = oc;
+	p.total_cost = rc + sc + oc;
+	p.ondemand_only_cost = NAN;
+	CU_ASSERT_EQUAL_FATAL(reports_plan_json(f, &p, &e), 0);
+	fclose(f);
+	CU_ASSERT_EQUAL_FATAL(store_begin(st, &e), 0);
+	CU_ASSERT_EQUAL_FATAL(store_plan_put(st, "plan", start, WK, p.total_cost, "{}", "{}", json,
+					     &id, &e), 0);
+	CU_ASSERT_EQUAL_FATAL(store_commit(st, &e), 0);
+	free(json);
+}
+
+static void put_forecast(struct store *st, const char *gpu, int64_t start, double mean,
+			 double p10, double p90, double lo, double hi)
+{
+	double m[WK], a[WK], b[WK], c[WK], d[WK];
+	struct err e = ERR_INIT;
+	int64_t run;
+	size_t t;
+
+	for (t = 0; t < WK; t++) {
+		m[t] = mean;
+		a[t] = p10;
+		b[t] = p90;
+		c[t] = lo;
+		d[t] = hi;
+	}
+	CU_ASSERT_EQUAL_FATAL(store_begin(st, &e), 0);
+	CU_ASSERT_EQUAL_FATAL(store_forecast_run_new(st, "test", WK, "{}", &run, &e), 0);
+	CU_ASSERT_EQUAL_FATAL(store_forecast_put(st, run, gpu, "test", start, WK, m, a, m, b, c, d,
+						 &e), 0);
+	CU_ASSERT_EQUAL_FATAL(store_commit(st, &e), 0);
+}
+
+/*
+ * The weekly fixture, worked by hand (see the asserts in test_weekly_figures):
+ * offerings T4 (aws, 1 GPU: on-demand 0.5, spot 0.2, 1y 0.3, 3y 0.2) and A100 (gcp, 1 GPU:
+ * on-demand 3.0, spot 1.0, 1y 2.0). Week 46: history, T4 2 or 3 GPUs by alternate days, A100
+ * 1 or 2. Week 47 (reported): T4 3 GPUs every hour; A100 1 GPU the first 84 hours, 2 after.
+ * Plan 1 (week 47): 2 T4 1y reserved, 1 T4 spot and 1 A100 on-demand every hour.
+ * Plan 2 (week 48): 3 T4 3y reserved, 2 A100 on-demand every hour.
+ */
+static const char *weekly_store(const char *gpu_t4, const char *region, const char *itype)
+{
+	static char dir[600];
+	struct store *st = NULL;
+	struct err e = ERR_INIT;
+	struct offering of[2];
+	struct reports_offer ro[2];
+	struct store_usage_row rows[4 * WK];
+	char ids[2][160];
+	int res1[4] = { 2, 0, 0, 0 }, res2[4] = { 0, 3, 0, 0 };
+	double sp1[2 * WK], od1[2 * WK], sp2[2 * WK], od2[2 * WK];
+	size_t t, n = 0, i;
+
+	snprintf(dir, sizeof(dir), "%s", tu_tmpdir());
+	CU_ASSERT_EQUAL_FATAL(store_open(&st, tu_path(dir, "capplan.db"), &e), 0);
+	memset(of, 0, sizeof(of));
+	snprintf(of[0].provider, sizeof(of[0].provider), "aws");
+	snprintf(of[0].region, sizeof(of[0].region), "%s", region);
+	snprintf(of[0].instance_type, sizeof(of[0].instance_type), "%s", itype);
+	snprintf(of[0].gpu_model, sizeof(of[0].gpu_model), "%s", gpu_t4);
+	of[0].gpus = 1;
+	of[0].ondemand = 0.5;
+	of[0].spot = 0.2;
+	of[0].reserved_1y = 0.3;
+	of[0].reserved_3y = 0.2;
+	of[0].spot_interruption = NAN;
+	snprintf(of[1].provider, sizeof(of[1].provider), "gcp");
+	snprintf(of[1].region, sizeof(of[1].region), "us-central1");
+	snprintf(of[1].instance_type, sizeof(of[1].instance_type), "a2-highgpu-1g");
+	snprintf(of[1].gpu_model, sizeof(of[1].gpu_model), "A100-40GB");
+	of[1].gpus = 1;
+	of[1].ondemand = 3.0;
+	of[1].spot = 1.0;
+	of[1].reserved_1y = 2.0;
+	of[1].reserved_3y = NAN;
+	of[1].spot_interruption = NAN;
+	CU_ASSERT_EQUAL_FATAL(store_begin(st, &e), 0);
+	CU_ASSERT_EQUAL_FATAL(store_offerings_put(st, of, 2, "test", w47() - 30 * TM_DAY, &e), 0);
+	CU_ASSERT_EQUAL_FATAL(store_commit(st, &e), 0);
+	for (t = 0; t < 2 * WK; t++) {
+		int64_t ts = w47() - WK * TM_HOUR + (int64_t)t * TM_HOUR;
+		int hist = t < WK, day = (int)(t / 24) % 2;
+		size_t tw = t - WK;
+
+		rows[n].ts = ts;
+		snprintf(rows[n].gpu_model, sizeof(rows[n].gpu_model), "%s", gpu_t4);
+		rows[n++].gpus = hist ? 2 + day : 3;
+		rows[n].ts = ts;
+		snprintf(rows[n].gpu_model, sizeof(rows[n].gpu_model), "A100-40GB");
+		rows[n++].gpus = hist ? 1 + day : tw < 84 ? 1 : 2;
+	}
+	CU_ASSERT_EQUAL_FATAL(store_begin(st, &e), 0);
+	CU_ASSERT_EQUAL_FATAL(store_usage_put(st, "test", rows, n, w47() + 7 * TM_DAY, &e), 0);
+	CU_ASSERT_EQUAL_FATAL(store_commit(st, &e), 0);
+	put_forecast(st, gpu_t4, w47(), 2.5, 2.0, 3.0, 1.5, 3.5);
+	put_forecast(st, "A100-40GB", w47(), 1.25, 1.0, 1.5, 0.5, 2.5);
+	put_forecast(st, gpu_t4, w47() + WK * TM_HOUR, 3.0, 2.5, 3.5, 2.0, 4.0);
+	put_forecast(st, "A100-40GB", w47() + WK * TM_HOUR, 2.0, 1.5, 2.5, 1.0, 3.0);
+	for (i = 0; i < 2; i++) {
+		providers_offering_id(&of[i], ids[i], sizeof(ids[i]));
+		memset(&ro[i], 0, sizeof(ro[i]));
+		ro[i].id = ids[i];
+		ro[i].provider = of[i].provider;
+		ro[i].region = of[i].region;
+		ro[i].instance_type = of[i].instance_type;
+		ro[i].gpu_model = of[i].gpu_model;
+		ro[i].gpus = of[i].gpus;
+		ro[i].ondemand = of[i].ondemand;
+		ro[i].spot = of[i].spot;
+		ro[i].reserved[0] = of[i].reserved_1y;
+		ro[i].reserved[1] = of[i].reserved_3y;
+	}
+	for (t = 0; t < WK; t++) {
+		sp1[t] = 1;		/* T4 spot */
+		od1[t] = 0;
+		sp1[WK + t] = 0;
+		od1[WK + t] = 1;	/* A100 on demand */
+		sp2[t] = sp2[WK + t] = od2[t] = 0;
+		od2[WK + t] = 2;
+	}
+	put_plan(st, ro, 2, w47(), res1, sp1, od1, 100.8, 33.6, 504);
+	put_plan(st, ro, 2, w47() + WK * TM_HOUR, res2, sp2, od2, 100.8, 0, 1008);
+	store_close(st);
+	return dir;
+}
+
+static void golden(const char *name, const char *got)
+{
+	char rel[200];
+	const char *path;
+	char *want;
+
+	snprintf(rel, sizeof(rel), "tests/data/reports/%s", name);
+	path = tu_src(rel);
+	if (getenv("CAPPLAN_UPDATE_GOLDEN")) {
+		tu_write(path, got);
+		return;
+	}
+	want = tu_read(path, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(want);
+	CU_ASSERT_STRING_EQUAL(got, want);
+	if (strcmp(got, want) != 0)
+		fprintf(stderr, "\n%s differs from the output: CAPPLAN_UPDATE_GOLDEN=1 rewrites it "
+			"once the change is checked\n", path);
+	free(want);
+}
+
+static char *weekly(const char *dir, const char *format)
+{
+	char args[200], *out = NULL, *err = NULL;
+	int rc;
+
+	snprintf(args, sizeof(args), "--db capplan.db report weekly --week 2026-W47 --no-levers "
+		 "--format %s", format);
+	rc = tu_capplan(dir, args, &out, &err);
+	CU_ASSERT_EQUAL(rc, 0);
+	if (rc != 0)
+		fprintf(stderr, "%s\n", err);
+	free(err);
+	return out;
+}
+
+static void test_weekly_golden(void)
+{
+	const char *dir = weekly_store("T4", "us-east-1", "g4dn.xlarge");
+	static const char *const fmts[4] = { "md", "json", "csv", "html" };
+	char name[32];
+	size_t i;
+
+	for (i = 0; i < 4; i++) {
+		char *out = weekly(dir, fmts[i]);
+
+		snprintf(name, sizeof(name), "weekly.%s", fmts[i]);
+		if (out)
+			golden(name, out);
+		free(out);
+	}
+}
+
+/* The figures worked by hand, from the JSON, and the CSV's cents agree with them. */
+static void test_weekly_figures(void)
+{
+	const char *dir = weekly_store("T4", "us-east-1", "g4dn.xlarge");
+	char *json = weekly(dir, "json"), *csv = weekly(dir, "csv"), *md = weekly(dir, "md");
+	yajl_val root, models;
+	csv_reader *r = NULL;
+	struct err e = ERR_INIT;
+	double used = 0, planned = 0, next = 0, list = 0;
+	int cost, basis, lc;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(json);
+	root = yajl_tree_parse(json, NULL, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+	/* planned: 2 x 0.3 x 168 reserved, 1 x 0.2 x 168 spot, 1 x 3.0 x 168 on demand */
+	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "last_week", "planned", "reserved"), 100.80, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "last_week", "planned", "spot"), 33.60, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "last_week", "planned", "ondemand"), 504.00, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "last_week", "planned", "total"), 638.40, 1e-9);
+	/* used: T4 3 GPUs = 2 held + 1 spot (cap floor(0.4 x 3) = 1); A100 has no spot room
+	 * (floor(0.4 x 2) = 0): 84 h x 1 x 3.0 + 84 h x 2 x 3.0 = 756 */
+	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "last_week", "used", "spot"), 33.60, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "last_week", "used", "ondemand"), 756.00, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "last_week", "used", "total"), 890.40, 1e-9);
+	/* all on-demand: T4 3 x 0.5 x 168 = 252, A100 756: 1008; saving 117.60 */
+	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "last_week", "all_ondemand", NULL), 1008.00, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "last_week", "savings_vs_all_ondemand", NULL), 117.60,
+			       1e-9);
+	models = jpath(root, "last_week", "models", NULL);
+	CU_ASSERT_FATAL(YAJL_IS_ARRAY(models) && YAJL_GET_ARRAY(models)->len == 2);
+	{
+		yajl_val a100 = YAJL_GET_ARRAY(models)->values[0], t4 = YAJL_GET_ARRAY(models)->values[1];
+
+		/* T4: 2 held, all used (utilization 1), covering 2 of 3 GPUs */
+		CU_ASSERT_DOUBLE_EQUAL(jnum(t4, "commitment_utilization", NULL, NULL), 1.0, 1e-9);
+		CU_ASSERT_DOUBLE_EQUAL(jnum(t4, "commitment_coverage", NULL, NULL), 2.0 / 3, 1e-9);
+		/* T4 MASE: |3 - 2.5| over the daily naive's error on week 46 (1): 0.5 */
+		CU_ASSERT_DOUBLE_EQUAL(jnum(t4, "mase", NULL, NULL), 0.5, 1e-9);
+		CU_ASSERT_DOUBLE_EQUAL(jnum(t4, "interval_coverage_80", NULL, NULL), 1.0, 1e-9);
+		/* A100: errors 0.25 and 0.75 half the week each: 0.5; 2 GPUs leave p10..p90 */
+		CU_ASSERT_DOUBLE_EQUAL(jnum(a100, "mase", NULL, NULL), 0.5, 1e-9);
+		CU_ASSERT_DOUBLE_EQUAL(jnum(a100, "interval_coverage_80", NULL, NULL), 0.5, 1e-9);
+		CU_ASSERT_DOUBLE_EQUAL(jnum(a100, "interval_coverage_95", NULL, NULL), 1.0, 1e-9);
+		CU_ASSERT_DOUBLE_EQUAL(jnum(a100, "commitment_coverage", NULL, NULL), 0.0, 1e-9);
+	}
+	/* next week: 3 x 0.2 x 168 reserved + 2 x 3.0 x 168 on demand; the 3y T4 breaks even at
+	 * 0.2 / 0.5 = 40% use, expected use 100% (mean 3 of 3 held): (0.5 - 0.2) x 3 x 168 */
+	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "next_week", "plan", "total"), 1108.80, 1e-9);
+	{
+		yajl_val c = jpath(root, "next_week", "commitments", NULL);
+
+		CU_ASSERT_FATAL(YAJL_IS_ARRAY(c) && YAJL_GET_ARRAY(c)->len == 1);
+		c = YAJL_GET_ARRAY(c)->values[0];
+		CU_ASSERT_DOUBLE_EQUAL(jnum(c, "breakeven_use", NULL, NULL), 0.4, 1e-9);
+		CU_ASSERT_DOUBLE_EQUAL(jnum(c, "expected_use", NULL, NULL), 1.0, 1e-9);
+		CU_ASSERT_DOUBLE_EQUAL(jnum(c, "weekly_saving", NULL, NULL), 151.20, 1e-9);
+	}
+	yajl_tree_free(root);
+	/* the CSV: one row per offering, day and category; its cents sum to the same totals */
+	CU_ASSERT_PTR_NOT_NULL_FATAL(csv);
+	CU_ASSERT_EQUAL_FATAL(csv_open_mem(&r, csv, strlen(csv), "weekly.csv", &e), 0);
+	CU_ASSERT_EQUAL_FATAL(csv_next(r, &e), 1);
+	cost = csv_find(r, "EffectiveCost");
+	lc = csv_find(r, "ListCost");
+	basis = csv_find(r, "x_Basis");
+	CU_ASSERT_FATAL(cost >= 0 && basis >= 0 && lc >= 0);
+	CU_ASSERT(csv_find(r, "ChargePeriodStart") == 0);
+	CU_ASSERT(csv_find(r, "PricingCategory") >= 0 && csv_find(r, "ConsumedQuantity") >= 0 &&
+		  csv_find(r, "ConsumedUnit") >= 0 && csv_find(r, "SkuId") >= 0 &&
+		  csv_find(r, "RegionId") >= 0 && csv_find(r, "ProviderName") >= 0);
+	while (csv_next(r, &e) == 1) {
+		double v = atof(csv_field(r, (size_t)cost));
+		const char *b = csv_field(r, (size_t)basis);
+
+		if (strcmp(b, "used") == 0) {
+			used += v;
+			list += atof(csv_field(r, (size_t)lc));
+		} else if (strcmp(b, "planned") == 0) {
+			planned += v;
+		} else {
+			next += v;
+		}
+	}
+	csv_free(r);
+	CU_ASSERT_DOUBLE_EQUAL(used, 890.40, 1e-6);
+	CU_ASSERT_DOUBLE_EQUAL(planned, 638.40, 1e-6);
+	CU_ASSERT_DOUBLE_EQUAL(next, 1108.80, 1e-6);
+	/* list: every used instance-hour at on-demand: T4 3 x 0.5 x 168 + A100 756 */
+	CU_ASSERT_DOUBLE_EQUAL(list, 1008.00, 1e-6);
+	/* Markdown shows the same cents */
+	CU_ASSERT_PTR_NOT_NULL(md && strstr(md, "| **total** | 638.40 | 890.40 |"));
+	CU_ASSERT_PTR_NOT_NULL(md && strstr(md, "| **saving vs all on-demand** | | 117.60 |"));
+	free(json);
+	free(csv);
+	free(md);
+}
+
+static size_t count(const char *s, const char *needle)
+{
+	size_t n = 0;
+
+	while (s && (s = strstr(s, needle)) != NULL) {
+		n++;
+		s += strlen(needle);
+	}
+	return n;
+}
+
+/* Hostile names: script tags, quotes, ampersands and very long names stay data. */
+static void test_weekly_escaping(void)
+{
+	const char *gpu = "<script>x</script>&\"'";
+	const char *region = "<script>alert(1)<&\"'";
+	const char *itype = "\"><img_src=x_onerror=alert(1)>xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx";
+	const char *dir = weekly_store(gpu, region, itype);
+	char *html = weekly(dir, "html"), *csv = weekly(dir, "csv"), *md = weekly(dir, "md");
+	char *json = weekly(dir, "json"), *lower, *p;
+	csv_reader *r = NULL;
+	struct err e = ERR_INIT;
+	yajl_val root;
+	int found = 0;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(html);
+	lower = strdup(html);
+	for (p = lower; *p; p++)
+		*p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+	CU_ASSERT_PTR_NULL(strstr(lower, "<script"));
+	CU_ASSERT_PTR_NULL(strstr(lower, "<img"));
+	free(lower);
+	CU_ASSERT(count(html, "&lt;script&gt;x&lt;/script&gt;&amp;&quot;&#39;") >= 3);
+	CU_ASSERT(count(html, "&quot;&gt;&lt;img_src=x_onerror=alert(1)&gt;") >= 1);
+	/* the SVG labels are cut to fit, the tables wrap */
+	CU_ASSERT_PTR_NOT_NULL(strstr(html, "overflow-wrap:anywhere"));
+	/* CSV: quoted, and reads back to the very names */
+	CU_ASSERT_EQUAL_FATAL(csv_open_mem(&r, csv, strlen(csv), "weekly.csv", &e), 0);
+	CU_ASSERT_EQUAL(csv_next(r, &e), 1);
+	while (csv_next(r, &e) == 1)
+		if (strcmp(csv_field(r, 2), "aws") == 0) {
+			CU_ASSERT_STRING_EQUAL(csv_field(r, 3), region);
+			CU_ASSERT_STRING_EQUAL(csv_field(r, 4), itype);
+			found++;
+		}
+	CU_ASSERT(found > 0);
+	csv_free(r);
+	/* Markdown: no pipe or newline can break a table row */
+	CU_ASSERT_PTR_NOT_NULL(md && strstr(md, gpu));
+	/* JSON: the names read back exactly */
+	root = json ? yajl_tree_parse(json, NULL, 0) : NULL;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+	{
+		yajl_val m = jpath(root, "last_week", "models", NULL);
+		size_t i;
+
+		found = 0;
+		for (i = 0; YAJL_IS_ARRAY(m) && i < YAJL_GET_ARRAY(m)->len; i++) {
+			yajl_val g = jpath(YAJL_GET_ARRAY(m)->values[i], "gpu_model", NULL, NULL);
+
+			const char *name = YAJL_IS_STRING(g) ? YAJL_GET_STRING(g) : NULL;
+
+			found += name && strcmp(name, gpu) == 0;
+		}
+		CU_ASSERT_EQUAL(found, 1);
+	}
+	yajl_tree_free(root);
+	free(html);
+	free(csv);
+	free(md);
+	free(json);
+}
+
+/* The HTML renders in headless Chromium: a screenshot is made and the DOM has the charts. */
+static void test_weekly_chromium(void)
+{
+	const char *dir = weekly_store("T4", "us-east-1", "g4dn.xlarge");
+	char *out = NULL, *err = NULL, *png;
+	size_t len = 0;
+	int rc;
+
+	CU_ASSERT_EQUAL_FATAL(tu_capplan(dir, "--db capplan.db report weekly --week 2026-W47 "
+					 "--no-levers --format html --out weekly.html", NULL, NULL), 0);
+	rc = tu_sh(dir, "command -v chromium", NULL, NULL);
+	CU_ASSERT_EQUAL_FATAL(rc, 0);	/* scripts/deps.sh installs it */
+	rc = tu_sh(dir, "P=$(mktemp -d) && chromium --headless --no-sandbox --disable-gpu "
+		   "--disable-background-networking --disable-component-update --no-first-run "
+		   "--user-data-dir=$P --window-size=1200,2400 --screenshot=$PWD/shot.png "
+		   "file://$PWD/weekly.html; rc=$?; rm -rf $P; exit $rc", NULL, NULL);
+	CU_ASSERT_EQUAL(rc, 0);
+	png = tu_read(tu_path(dir, "shot.png"), &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(png);
+	CU_ASSERT(len > 20000);
+	CU_ASSERT(memcmp(png, "\x89PNG\r\n\x1a\n", 8) == 0);
+	free(png);
+	rc = tu_sh(dir, "P=$(mktemp -d) && chromium --headless --no-sandbox --disable-gpu "
+		   "--disable-background-networking --disable-component-update --no-first-run "
+		   "--user-data-dir=$P --dump-dom file://$PWD/weekly.html; rc=$?; rm -rf $P; exit $rc",
+		   &out, &err);
+	CU_ASSERT_EQUAL(rc, 0);
+	/* the browser's DOM: two demand charts, the stacked costs, the utilization bars */
+	CU_ASSERT_EQUAL(count(out, "class=\"chart chart-band\""), 2);
+	CU_ASSERT_EQUAL(count(out, "class=\"chart chart-stacked\""), 1);
+	CU_ASSERT_EQUAL(count(out, "class=\"chart chart-bars\""), 1);
+	CU_ASSERT(count(out, "<polygon") >= 4);	/* the bands */
+	free(out);
+	free(err);
+}
+
+/* realize_cover on hand-checked hours. */
+static void test_realize(void)
+{
+	size_t idx[2] = { 0, 1 };
+	int gpus[2] = { 1, 8 };
+	double spot[2] = { 0.3, 2.0 }, od[2] = { 1.0, 7.0 }, so[2], oo[2], cost;
+	struct realize_hour h = { 2, idx, gpus, spot, od, 10, 0, 0.5 };
+	struct err e = ERR_INIT;
+
+	/* 10 GPUs, spot up to 5: 5 spot x 0.3 (an 8-GPU spot is 2.0: over the cap) + on demand
+	 * for 5: 5 x 1.0 < one 8-GPU at 7.0 */
+	CU_ASSERT_EQUAL(realize_cover(&h, so, oo, &cost, &e), 0);
+	CU_ASSERT_DOUBLE_EQUAL(cost, 6.5, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(so[0], 5, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(oo[0], 5, 1e-9);
+	/* 16 GPUs, 4 held, spot up to 8: one 8-GPU spot (2.0) covers 8 of the 12 left, and 4
+	 * on demand (4.0) the rest: 6.0 */
+	h.demand = 16;
+	h.reserved_gpus = 4;
+	CU_ASSERT_EQUAL(realize_cover(&h, so, oo, &cost, &e), 0);
+	CU_ASSERT_DOUBLE_EQUAL(cost, 6.0, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(so[1], 1, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(oo[0], 4, 1e-9);
+	/* held capacity covers it all; fractional demand rounds up to whole GPUs */
+	h.demand = 3.5;
+	CU_ASSERT_EQUAL(realize_cover(&h, so, oo, &cost, &e), 0);
+	CU_ASSERT_DOUBLE_EQUAL(cost, 0, 1e-9);
+	h.demand = 4.2;
+	h.max_spot_share = 0;
+	CU_ASSERT_EQUAL(realize_cover(&h, so, oo, &cost, &e), 0);
+	CU_ASSERT_DOUBLE_EQUAL(cost, 1.0, 1e-9);
+	/* no on-demand anywhere: infeasible */
+	od[0] = od[1] = NAN;
+	CU_ASSERT_EQUAL(realize_cover(&h, so, oo, &cost, &e), ERR_INFEASIBLE);
+}
+
+static int bad(const char *args)
+{
+	char *err = NULL;
+	int rc = tu_capplan(tu_tmpdir(), args, NULL, &err);
+
+	/* one line naming the problem */
+	CU_ASSERT(err && strlen(err) > 0 && strchr(err, '\n') == strrchr(err, '\n'));
+	free(err);
+	return rc;
+}
+
+static void test_bad_flags(void)
+{
+	CU_ASSERT_EQUAL(bad("report weekly --format pdf"), 2);
+	CU_ASSERT_EQUAL(bad("report weekly --week 2026-W99"), 2);
+	CU_ASSERT_EQUAL(bad("report weekly --week yesterday"), 2);
+	CU_ASSERT_EQUAL(bad("report weekly --bogus"), 2);
+	CU_ASSERT_EQUAL(bad("report weekly extra"), 2);
+	CU_ASSERT_EQUAL(bad("whatif --bogus"), 2);
+	CU_ASSERT_EQUAL(bad("whatif --set nonsense --offerings a.csv --demand b.csv"), 2);
+	CU_ASSERT_EQUAL(bad("whatif --offerings a.csv"), 2);
+	CU_ASSERT_EQUAL(bad("whatif --format pdf"), 2);
+	CU_ASSERT_EQUAL(bad("backtest"), 2);
+	CU_ASSERT_EQUAL(bad("backtest --from 2026-11-01"), 2);
+	CU_ASSERT_EQUAL(bad("backtest --from soon --to 2026-11-02"), 2);
+	CU_ASSERT_EQUAL(bad("backtest --from 2026-11-09 --to 2026-11-02"), 2);
+	CU_ASSERT_EQUAL(bad("backtest --from 2026-11-01 --to 2026-11-02 --offerings a.csv"), 2);
+	CU_ASSERT_EQUAL(bad("backtest --from 2026-11-01 --to 2026-11-02 --format pdf"), 2);
+}
+
+
+/* Writes hourly usage rows of one GPU model: hours [0, n) from start, gpus(t). */
+static void write_usage(const char *path, int64_t start, size_t n, double (*gpus)(size_t))
+{
+	FILE *f = fopen(path, "w");
+	char ts[TM_ISO_LEN];
+	size_t t;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fprintf(f, "timestamp,gpu_model,gpus\n");
+	for (t = 0; t < n; t++) {
+		tm_format(start + (int64_t)t * TM_HOUR, ts);
+		fprintf(f, "%s,T4,%g\n", ts, gpus(t));
+	}
+	fclose(f);
+}
+
+/* A week of history at 4 GPUs, then the window: a week at 4, a week at 4 then 8 from its
+ * 85th hour. */
+static double bt_gpus(size_t t)
+{
+	return t >= 2 * WK + 84 ? 8 : 4;
+}
+
+/*
+ * The backtest's accounting on a hand-worked two-week window. One T4 offering: on demand
+ * 1.0, spot 0.3, 1y reserved 0.5 (break-even at half the hours); spot at most half of each
+ * hour's demand; the policy covers the forecast mean.
+ * - Policy: the forecast is 4 GPUs, 2 spot at most; reserving 2 costs 0.5 x 2 + 0.3 x 2 =
+ *   1.6 an hour (3 cost 1.8, 4 cost 2.0). Week 1: 1.6 x 168 = 268.80. Week 2 forecasts 4
+ *   again (no top-up); its 84 hours at 8 GPUs pay 1.0 held + 4 spot 1.2 + 2 on demand 2.0
+ *   = 4.2: 84 x 1.6 + 84 x 4.2 = 487.20. Total 756.00.
+ * - Perfect foresight: over the real 336 hours r = 2 costs 252 x 1.6 + 84 x 4.2 = 756.00
+ *   (r = 3: 764.40, r = 4: 772.80).
+ * - Heuristic: 4 GPUs were used in every hour of the history, above the 50% break-even:
+ *   reserve 4: 252 x 2.0 + 84 x (2.0 + 4 spot 1.2) = 772.80.
+ * - All on demand: 168 x 4 + 84 x 4 + 84 x 8 = 1680.00.
+ */
+static void test_backtest_two_weeks(void)
+{
+	const char *dir = tu_tmpdir();
+	char *out = NULL, *err = NULL;
+	yajl_val root, weeks;
+	int rc;
+
+	tu_write(tu_path(dir, "o.csv"), "provider,region,instance_type,gpu_model,gpus_per_instance,"
+		 "vcpus,memory_gib,ondemand_hourly,spot_hourly,reserved_1y_hourly,reserved_3y_hourly,"
+		 "spot_interruption_rate\naws,us-east-1,g4dn.xlarge,T4,1,4,16,1.0,0.3,0.5,,\n");
+	tu_write(tu_path(dir, "p.yaml"), "policy:\n  max_spot_share: 0.5\n  cover_quantile: mean\n");
+	write_usage(tu_path(dir, "u.csv"), tm_from_civil(2026, 10, 26) * TM_DAY, 3 * WK, bt_gpus);
+	rc = tu_capplan(dir, "backtest --from 2026-11-02 --to 2026-11-15 --offerings o.csv "
+			"--usage u.csv --policy p.yaml --json", &out, &err);
+	CU_ASSERT_EQUAL(rc, 0);
+	if (rc)
+		fprintf(stderr, "%s\n", err);
+	root = out ? yajl_tree_parse(out, NULL, 0) : NULL;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "realized", NULL, NULL), 756.00, 1e-6);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "perfect_foresight", NULL, NULL), 756.00, 1e-6);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "heuristic", NULL, NULL), 772.80, 1e-6);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "all_ondemand", NULL, NULL), 1680.00, 1e-6);
+	weeks = jpath(root, "weeks", NULL, NULL);
+	CU_ASSERT_FATAL(YAJL_IS_ARRAY(weeks) && YAJL_GET_ARRAY(weeks)->len == 2);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(YAJL_GET_ARRAY(weeks)->values[0], "realized", NULL, NULL),
+			       268.80, 1e-6);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(YAJL_GET_ARRAY(weeks)->values[1], "realized", NULL, NULL),
+			       487.20, 1e-6);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(YAJL_GET_ARRAY(weeks)->values[1], "heuristic", NULL, NULL),
+			       436.80, 1e-6);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(YAJL_GET_ARRAY(weeks)->values[0], "reserved_gpus", NULL, NULL),
+			       2, 1e-9);
+	yajl_tree_free(root);
+	free(out);
+	free(err);
+	/* a window with no history before it cannot be forecast */
+	CU_ASSERT_EQUAL(tu_capplan(dir, "backtest --from 2026-10-26 --to 2026-11-01 --offerings "
+				   "o.csv --usage u.csv", NULL, NULL), 2);
+	/* nor one past the usage */
+	CU_ASSERT_EQUAL(tu_capplan(dir, "backtest --from 2026-11-02 --to 2026-11-30 --offerings "
+				   "o.csv --usage u.csv", NULL, NULL), 2);
+}
+
+static double wi_gpus(size_t t)
+{
+	(void)t;
+	return 4;
+}
+
+static double whatif_total(const char *dir, const char *sets, const char *which)
+{
+	char args[600], *out = NULL, *err = NULL;
+	yajl_val root;
+	double v;
+	int rc;
+
+	snprintf(args, sizeof(args), "whatif --offerings o.csv --demand d.csv %s --json", sets);
+	rc = tu_capplan(dir, args, &out, &err);
+	CU_ASSERT_EQUAL(rc, 0);
+	if (rc)
+		fprintf(stderr, "%s: %s\n", sets, err);
+	root = out ? yajl_tree_parse(out, NULL, 0) : NULL;
+	v = root ? jnum(root, which, "total_cost", NULL) : NAN;
+	if (root && strcmp(which, "scenario") == 0) {
+		/* PLAN has the plan --json keys, and the delta is scenario - baseline */
+		CU_ASSERT(YAJL_IS_OBJECT(jpath(root, "baseline", "cost", NULL)));
+		CU_ASSERT(YAJL_IS_ARRAY(jpath(root, "scenario", "reserved", NULL)));
+		CU_ASSERT(YAJL_IS_ARRAY(jpath(root, "scenario", "hours", NULL)));
+		CU_ASSERT_DOUBLE_EQUAL(jnum(root, "delta", "total_cost", NULL),
+				       v - jnum(root, "baseline", "total_cost", NULL), 1e-9);
+	}
+	yajl_tree_free(root);
+	free(out);
+	free(err);
+	return v;
+}
+
+/*
+ * What-if on a hand-worked case: 4 T4 GPUs for 2 hours; aws on demand 1.0, spot 0.3, 1y
+ * 0.5; gcp on demand 1.2, spot 0.25, 1y 0.6; spot at most half of each hour's demand.
+ */
+static void test_whatif(void)
+{
+	const char *dir = tu_tmpdir();
+	char *out = NULL;
+	yajl_val root;
+
+	tu_write(tu_path(dir, "o.csv"), "provider,region,instance_type,gpu_model,gpus_per_instance,"
+		 "vcpus,memory_gib,ondemand_hourly,spot_hourly,reserved_1y_hourly,reserved_3y_hourly,"
+		 "spot_interruption_rate\n"
+		 "aws,us-east-1,g4dn.xlarge,T4,1,4,16,1.0,0.3,0.5,,\n"
+		 "gcp,us-central1,n1-t4,T4,1,4,16,1.2,0.25,0.6,,\n");
+	/* the same with interruption rates: the solver counts a spot GPU as 1 - rate */
+	tu_write(tu_path(dir, "o2.csv"), "provider,region,instance_type,gpu_model,gpus_per_instance,"
+		 "vcpus,memory_gib,ondemand_hourly,spot_hourly,reserved_1y_hourly,reserved_3y_hourly,"
+		 "spot_interruption_rate\n"
+		 "aws,us-east-1,g4dn.xlarge,T4,1,4,16,1.0,0.3,0.5,,0.01\n"
+		 "gcp,us-central1,n1-t4,T4,1,4,16,1.2,0.25,0.6,,0.02\n");
+	tu_write(tu_path(dir, "c.yaml"), "policy:\n  max_spot_share: 0.5\n");
+	write_usage(tu_path(dir, "d.csv"), tm_from_civil(2026, 12, 1) * TM_DAY, 2, wi_gpus);
+	/* spot at most 2 of 4: 2 reserved (1.0) + 2 gcp spot (0.5) = 1.5 an hour */
+	CU_ASSERT_DOUBLE_EQUAL(whatif_total(dir, "--config c.yaml", "baseline"), 3.00, 1e-9);
+	/* without gcp, spot is aws's 0.3: 1.6 an hour */
+	CU_ASSERT_DOUBLE_EQUAL(whatif_total(dir, "--config c.yaml --set provider.gcp=off",
+					    "scenario"), 3.20, 1e-9);
+	/* no spot at all: 4 reserved, 2.0 an hour */
+	CU_ASSERT_DOUBLE_EQUAL(whatif_total(dir, "--config c.yaml --set policy.max_spot_share=0",
+					    "scenario"), 4.00, 1e-9);
+	/* twice the demand: 4 reserved + 4 gcp spot = 3.0 an hour */
+	CU_ASSERT_DOUBLE_EQUAL(whatif_total(dir, "--config c.yaml --set 'demand*=2'", "scenario"),
+			       6.00, 1e-9);
+	/* spot twice as dear: 0.5 at gcp; 2, 3 or 4 reserved all cost 2.0 an hour */
+	CU_ASSERT_DOUBLE_EQUAL(whatif_total(dir, "--config c.yaml --set 'spot_price*=2'",
+					    "scenario"), 4.00, 1e-9);
+	/* 10 points more discount: aws 1y at 0.4: 0.8 + 0.5 = 1.3 an hour */
+	CU_ASSERT_DOUBLE_EQUAL(whatif_total(dir, "--config c.yaml --set 'reserved_discount+=0.1'",
+					    "scenario"), 2.60, 1e-9);
+	/* at most 1 GPU in us-central1: 1 gcp spot + 1 aws spot: 1.0 + 0.25 + 0.3 = 1.55 */
+	CU_ASSERT_DOUBLE_EQUAL(whatif_total(dir, "--config c.yaml --set region.us-central1.quota=1",
+					    "scenario"), 3.10, 1e-9);
+	/* two assumptions apply in order: spot share +0.1 then demand x 1.5 */
+	CU_ASSERT(!isnan(whatif_total(dir, "--config c.yaml --set 'policy.max_spot_share+=0.1' "
+				      "--set 'demand*=1.5'", "scenario")));
+	/* risk with interruption rates: 2 spot GPUs count 1.96, so the baseline holds 3
+	 * reserved + 2 gcp spot an hour: 2 x 2 h x 2% = 0.08 interruptions, spot 4 of 10
+	 * GPU-hours; without gcp, 4 reserved (2.0 an hour beats 1.5 + 2 x 0.3) and no spot */
+	CU_ASSERT_EQUAL(tu_capplan(dir, "whatif --config c.yaml --offerings o2.csv --demand d.csv "
+				   "--set provider.gcp=off --json", &out, NULL), 0);
+	root = out ? yajl_tree_parse(out, NULL, 0) : NULL;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "baseline", "risk", "expected_interruptions"), 0.08, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "scenario", "risk", "expected_interruptions"), 0, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "baseline", "risk", "spot_share"), 0.4, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "delta", "reserved_instances", NULL), 1, 1e-9);
+	yajl_tree_free(root);
+	free(out);
+	out = NULL;
+	/* Markdown side by side */
+	CU_ASSERT_EQUAL(tu_capplan(dir, "whatif --config c.yaml --offerings o.csv --demand d.csv "
+				   "--set provider.gcp=off --format md", &out, NULL), 0);
+	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "| **total USD** | **3.00** | **3.20** | "
+					     "**+0.20 (+6.7%)** |"));
+	free(out);
+	/* an assumption naming nothing is an input error */
+	CU_ASSERT_EQUAL(tu_capplan(dir, "whatif --offerings o.csv --demand d.csv --set "
+				   "provider.oracle=off", NULL, NULL), 2);
+}
+
+void reports_suite_register(void)
+{
+	CU_pSuite s = CU_add_suite("reports", NULL, NULL);
+
+	CU_add_test(s, "realize_cover on hand-checked hours", test_realize);
+	CU_add_test(s, "weekly: golden md, json, csv, html", test_weekly_golden);
+	CU_add_test(s, "weekly: hand-worked figures agree to the cent", test_weekly_figures);
+	CU_add_test(s, "weekly: hostile names are escaped", test_weekly_escaping);
+	CU_add_test(s, "weekly: html renders in headless chromium", test_weekly_chromium);
+	CU_add_test(s, "backtest: hand-worked two-week accounting", test_backtest_two_weeks);
+	CU_add_test(s, "whatif: hand-worked scenarios", test_whatif);
+	CU_add_test(s, "bad flags exit 2", test_bad_flags);
+}
