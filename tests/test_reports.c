@@ -541,7 +541,7 @@ static double bt_gpus(size_t t)
 /*
  * The backtest's accounting on a hand-worked two-week window. One T4 offering: on demand
  * 1.0, spot 0.3, 1y reserved 0.5 (break-even at half the hours); spot at most half of each
- * hour's demand; the policy covers the forecast mean.
+ * hour's demand; the policy commits to the forecast mean.
  * - Policy: the forecast is 4 GPUs, 2 spot at most; reserving 2 costs 0.5 x 2 + 0.3 x 2 =
  *   1.6 an hour (3 cost 1.8, 4 cost 2.0). Week 1: 1.6 x 168 = 268.80. Week 2 forecasts 4
  *   again (no top-up); its 84 hours at 8 GPUs pay 1.0 held + 4 spot 1.2 + 2 on demand 2.0
@@ -562,7 +562,7 @@ static void test_backtest_two_weeks(void)
 	tu_write(tu_path(dir, "o.csv"), "provider,region,instance_type,gpu_model,gpus_per_instance,"
 		 "vcpus,memory_gib,ondemand_hourly,spot_hourly,reserved_1y_hourly,reserved_3y_hourly,"
 		 "spot_interruption_rate\naws,us-east-1,g4dn.xlarge,T4,1,4,16,1.0,0.3,0.5,,\n");
-	tu_write(tu_path(dir, "p.yaml"), "policy:\n  max_spot_share: 0.5\n  cover_quantile: mean\n");
+	tu_write(tu_path(dir, "p.yaml"), "policy:\n  max_spot_share: 0.5\n  commit_quantile: mean\n");
 	write_usage(tu_path(dir, "u.csv"), tm_from_civil(2026, 10, 26) * TM_DAY, 3 * WK, bt_gpus);
 	rc = tu_capplan(dir, "backtest --from 2026-11-02 --to 2026-11-15 --offerings o.csv "
 			"--usage u.csv --policy p.yaml --json", &out, &err);
@@ -712,7 +712,7 @@ static void test_backtest_store(void)
 	tu_write(tu_path(dir, "o.csv"), "provider,region,instance_type,gpu_model,gpus_per_instance,"
 		 "vcpus,memory_gib,ondemand_hourly,spot_hourly,reserved_1y_hourly,reserved_3y_hourly,"
 		 "spot_interruption_rate\naws,us-east-1,g4dn.xlarge,T4,1,4,16,1.0,0.3,0.5,,\n");
-	tu_write(tu_path(dir, "p.yaml"), "policy:\n  max_spot_share: 0.5\n  cover_quantile: mean\n");
+	tu_write(tu_path(dir, "p.yaml"), "policy:\n  max_spot_share: 0.5\n  commit_quantile: mean\n");
 	write_usage(tu_path(dir, "u.csv"), tm_from_civil(2026, 10, 26) * TM_DAY, 3 * WK, bt_gpus);
 	CU_ASSERT_EQUAL_FATAL(tu_sh(dir, "CAPPLAN_NOW=2026-10-01T00:00:00Z \"$CAPPLAN_BIN\" --db s.db "
 				    "prices import o.csv && \"$CAPPLAN_BIN\" --db s.db usage import u.csv",
