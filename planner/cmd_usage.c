@@ -19,8 +19,8 @@ const struct cmd_entry cmd_usage = {
 	"usage", "hourly GPU usage history: import (CSV, FOCUS, Prometheus), show",
 	"usage: capplan usage import FILE.csv\n"
 	"       capplan usage import --focus FILE.csv[.gz] [--strict]\n"
-	"       capplan usage import --prometheus URL [--query PROMQL] [--from DATE --to DATE]\n"
-	"                            [--gpu-label LABEL]\n"
+	"       capplan usage import --prometheus URL [--query dcgm|kube|PROMQL]\n"
+	"                            [--from DATE --to DATE] [--gpu-label LABEL]\n"
 	"       capplan usage show [--gpu MODEL] [--from DATE] [--to DATE] [--gaps] [--csv|--json]\n\n"
 	"import  stores hourly GPUs in use per GPU model, per source (\"csv:FILE\", \"focus:aws\",\n"
 	"        \"prometheus:URL\"), in one transaction; importing the same window from the same\n"
@@ -32,9 +32,13 @@ const struct cmd_entry cmd_usage = {
 	"        matched to GPU instance types through the offering catalog and the built-in\n"
 	"        table; commitments owned are derived (capplan commitments list). Malformed rows\n"
 	"        are skipped and counted per reason (exit 0); --strict makes them fatal (exit 2)\n"
-	"        --prometheus: GET /api/v1/query_range, step 1h; default query GPUs busy from\n"
-	"        DCGM (config usage.prometheus.query, or --query); token from\n"
-	"        CAPPLAN_PROMETHEUS_TOKEN or usage.prometheus.token/username/password\n"
+	"        --prometheus: GET /api/v1/query_range, step 1h, by default the last 30 days;\n"
+	"        --query dcgm (the default; config usage.prometheus.query): GPUs busy per model\n"
+	"        from the DCGM exporter, 0 where the exporter reports none busy; kube: GPUs\n"
+	"        requested by running pods, by the node's nvidia.com/gpu.product label\n"
+	"        (kube-state-metrics); or any PromQL with --gpu-label naming the model label.\n"
+	"        An hour without a sample is a gap, not 0. Auth: CAPPLAN_PROMETHEUS_TOKEN\n"
+	"        (bearer), or usage.prometheus.username + CAPPLAN_PROMETHEUS_PASSWORD (basic)\n"
 	"show    prints per GPU model the hours stored, gaps and recent levels, then the sources;\n"
 	"        --csv prints the usage CSV contract; --gaps lists the missing hours; dates are\n"
 	"        inclusive\n",
@@ -123,6 +127,12 @@ static void print_focus_summary(const struct cmd_ctx *ctx, const char *path,
 	cmd_info(ctx, "%s: %llu rows: %llu GPU usage rows, %.6g GPU-hours; %llu not usage;"
 		 " %llu commitment fee or unused rows\n", path, r->rows, r->gpu_rows, r->gpu_hours,
 		 r->not_usage, r->commitment_fees);
+	if (r->gpu_hours > 0) {
+		cmd_info(ctx, "  GPU-hours by PricingCategory:");
+		for (k = 0; k < FOCUS_NPRICING; k++)
+			cmd_info(ctx, " %s %.6g", focus_pricing_name(k), r->gpu_hours_by_pricing[k]);
+		cmd_info(ctx, "\n");
+	}
 	for (i = 0; i < r->nsources; i++) {
 		char a[TM_ISO_LEN], b[TM_ISO_LEN];
 
@@ -164,6 +174,11 @@ static void json_focus_summary(const struct focus_result *r, jw *w)
 	jw_kint(w, "rows", (int64_t)r->rows);
 	jw_kint(w, "gpu_rows", (int64_t)r->gpu_rows);
 	jw_knum(w, "gpu_hours", r->gpu_hours);
+	jw_key(w, "gpu_hours_by_pricing");
+	jw_obj(w);
+	for (k = 0; k < FOCUS_NPRICING; k++)
+		jw_knum(w, focus_pricing_name(k), r->gpu_hours_by_pricing[k]);
+	jw_obj_end(w);
 	jw_kint(w, "not_usage_rows", (int64_t)r->not_usage);
 	jw_kint(w, "commitment_fee_rows", (int64_t)r->commitment_fees);
 	jw_key(w, "sources");

@@ -44,6 +44,24 @@ const char *focus_reason_text(int reason)
 	return reason >= 0 && reason < FOCUS_NREASONS ? text[reason] : "malformed";
 }
 
+const char *focus_pricing_name(int pricing)
+{
+	static const char *const names[FOCUS_NPRICING] = { "Standard", "Dynamic", "Committed",
+							   "Other" };
+	return pricing >= 0 && pricing < FOCUS_NPRICING ? names[pricing] : "Other";
+}
+
+static int pricing_of(const char *s)
+{
+	if (strcasecmp(s, "Standard") == 0)
+		return FOCUS_STANDARD;
+	if (strcasecmp(s, "Dynamic") == 0)
+		return FOCUS_DYNAMIC;
+	if (strcasecmp(s, "Committed") == 0)
+		return FOCUS_COMMITTED;
+	return FOCUS_OTHER;
+}
+
 /* The columns used; -1 when the export has no such column. */
 enum col {
 	C_CATEGORY, C_CLASS, C_START, C_END, C_QTY, C_UNIT, C_PRICING_CAT, C_CD_ID, C_CD_STATUS,
@@ -755,6 +773,7 @@ static int do_row(struct ctx *c, struct err *e)
 			       MAX_MODELS);
 	res->gpu_rows++;
 	res->gpu_hours += inst_hours * gpus;
+	res->gpu_hours_by_pricing[pricing_of(field(c, C_PRICING_CAT))] += inst_hours * gpus;
 	return add_usage(c, src, model, start, end, inst_hours * gpus, e);
 }
 
@@ -861,8 +880,36 @@ static int finish(struct ctx *c, struct err *e)
 	return 0;
 }
 
+static int read_all(struct focus_result **out, csv_reader *r, const char *path,
+		    const struct focus_opts *o, struct err *e);
+
 int focus_read(struct focus_result **out, const char *path, const struct focus_opts *o,
 	       struct err *e)
+{
+	csv_reader *r = NULL;
+	int rc;
+
+	*out = NULL;
+	if ((rc = csv_open(&r, path, e)) < 0)
+		return rc;
+	return read_all(out, r, path, o, e);
+}
+
+int focus_read_mem(struct focus_result **out, const char *data, size_t len, const char *name,
+		   const struct focus_opts *o, struct err *e)
+{
+	csv_reader *r = NULL;
+	int rc;
+
+	*out = NULL;
+	if ((rc = csv_open_mem(&r, data, len, name, e)) < 0)
+		return rc;
+	return read_all(out, r, name, o, e);
+}
+
+/* Reads the export from r (which it frees). */
+static int read_all(struct focus_result **out, csv_reader *r, const char *path,
+		    const struct focus_opts *o, struct err *e)
 {
 	struct ctx c;
 	struct focus_result *res = NULL;
@@ -872,12 +919,13 @@ int focus_read(struct focus_result **out, const char *path, const struct focus_o
 	memset(&c, 0, sizeof(c));
 	c.o = o;
 	c.prov_i = -1;
-	if ((res = err_calloc(1, sizeof(*res), e)) == NULL)
+	if ((res = err_calloc(1, sizeof(*res), e)) == NULL) {
+		csv_free(r);
 		return ERR_NOMEM;
+	}
 	c.res = res;
+	c.r = r;
 	if ((rc = build_catalog(&c, e)) < 0)
-		goto out;
-	if ((rc = csv_open(&c.r, path, e)) < 0)
 		goto out;
 	if ((rc = csv_next(c.r, e)) < 0)
 		goto out;

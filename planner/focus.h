@@ -25,6 +25,10 @@ enum focus_reason {
 	FOCUS_BAD_COST,		/* EffectiveCost not a number on a commitment row */
 	FOCUS_NREASONS
 };
+/* PricingCategory, as the clouds write it in any case ("committed" in Google's exports). */
+enum focus_pricing { FOCUS_STANDARD, FOCUS_DYNAMIC, FOCUS_COMMITTED, FOCUS_OTHER, FOCUS_NPRICING };
+const char *focus_pricing_name(int pricing);
+
 /* A short phrase for a reason ("ConsumedQuantity is not a number"). */
 const char *focus_reason_text(int reason);
 
@@ -69,6 +73,8 @@ struct focus_result {
 	unsigned long long malformed[FOCUS_NREASONS];
 	size_t first_malformed_line[FOCUS_NREASONS];
 	double gpu_hours;			/* total GPU-hours counted */
+	/* ... by PricingCategory (any case): Standard, Dynamic (spot), Committed, other */
+	double gpu_hours_by_pricing[FOCUS_NPRICING];
 	struct focus_source *sources;
 	size_t nsources;
 	struct store_commitment *commitments;	/* GPU commitments, by id */
@@ -82,6 +88,9 @@ struct focus_result {
 /* Reads path. *out is the caller's: focus_result_free() it. */
 int focus_read(struct focus_result **out, const char *path, const struct focus_opts *o,
 	       struct err *e);
+/* The same over bytes in memory (not copied); name is used in messages. */
+int focus_read_mem(struct focus_result **out, const char *data, size_t len, const char *name,
+		   const struct focus_opts *o, struct err *e);
 void focus_result_free(struct focus_result *r);
 
 #endif

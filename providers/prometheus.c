@@ -25,9 +25,11 @@ const char providers_prometheus_dcgm_query[] =
 	"count by (modelName) (DCGM_FI_DEV_GPU_UTIL > 0)"
 	" or count by (modelName) (DCGM_FI_DEV_GPU_UTIL) * 0";
 const char providers_prometheus_dcgm_label[] = "modelName";
+/* requests of running pods only (a completed pod keeps its request series until deleted) */
 const char providers_prometheus_kube_query[] =
 	"sum by (label_nvidia_com_gpu_product) ("
-	"kube_pod_container_resource_requests{resource=\"nvidia_com_gpu\"}"
+	"(kube_pod_container_resource_requests{resource=\"nvidia_com_gpu\"}"
+	" * on (namespace, pod) group_left () (kube_pod_status_phase{phase=\"Running\"} == 1))"
 	" * on (node) group_left (label_nvidia_com_gpu_product) kube_node_labels)";
 const char providers_prometheus_kube_label[] = "label_nvidia_com_gpu_product";
 

@@ -88,6 +88,9 @@ static void test_focus_aws10(void)
 	/* p4d 1 + 2 + 1 (RI) instance-hours x 8 GPUs, g5 0.5 + 0.25 */
 	CU_ASSERT_EQUAL(r->gpu_rows, 5);
 	CU_ASSERT(NEAR(r->gpu_hours, 32.75));
+	CU_ASSERT(NEAR(r->gpu_hours_by_pricing[FOCUS_STANDARD], 24.25));
+	CU_ASSERT(NEAR(r->gpu_hours_by_pricing[FOCUS_DYNAMIC], 0.5));
+	CU_ASSERT(NEAR(r->gpu_hours_by_pricing[FOCUS_COMMITTED], 8));
 	CU_ASSERT_EQUAL(r->not_usage, 4);	/* credit, tax, purchase, correction */
 	CU_ASSERT_EQUAL(r->commitment_fees, 2);	/* HeavyUsage fee, unused RI hour */
 	CU_ASSERT_EQUAL(r->malformed[FOCUS_BAD_QUANTITY], 1);
@@ -203,6 +206,10 @@ static void test_focus_google(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
 	/* GPU-seconds / 3600: T4 2, A100 80GB 4, spot L4 0.5, CUD L4 1 */
 	CU_ASSERT(NEAR(r->gpu_hours, 7.5));
+	/* Google writes pricing categories in lower case */
+	CU_ASSERT(NEAR(r->gpu_hours_by_pricing[FOCUS_STANDARD], 6));
+	CU_ASSERT(NEAR(r->gpu_hours_by_pricing[FOCUS_DYNAMIC], 0.5));
+	CU_ASSERT(NEAR(r->gpu_hours_by_pricing[FOCUS_COMMITTED], 1));
 	CU_ASSERT_EQUAL(r->gpu_rows, 4);
 	CU_ASSERT_EQUAL(r->not_usage, 1);
 	CU_ASSERT_EQUAL(r->commitment_fees, 1);
