@@ -322,7 +322,6 @@ static int client_open(struct client *c, const char *provider, const struct conf
 		       struct audit_ctx *ac, struct err *e)
 {
 	struct providers_compute_conf *f = &c->conf;
-	char key[128];
 	int rc;
 
 	memset(c, 0, sizeof(*c));
@@ -392,7 +391,6 @@ static int client_open(struct client *c, const char *provider, const struct conf
 	}
 	if ((rc = config_long(cfg, "apply.retry_base_ms", 0, &f->backoff_base_ms, e)) < 0)
 		return rc;
-	snprintf(key, sizeof(key), "providers.%s", provider);
 	if ((rc = providers_compute_new(&c->pc, f, e)) < 0)
 		return rc;
 	return 0;
@@ -538,8 +536,12 @@ static int launch_attempt(struct apply_pool *p, struct client *c, struct store *
 	if ((rc = providers_compute_launch(c->pc, &l, r, e)) < 0) {
 		struct err e2 = ERR_INIT;
 
-		/* the call answered with an error: a later run starts a new attempt */
-		if (rc == ERR_RUNTIME)
+		/*
+		 * The provider said it launched nothing: a later run starts a new attempt. Else
+		 * (no answer, 5xx) the outcome is unknown and the attempt stays pending, to be
+		 * replayed under the same token.
+		 */
+		if (r->answered || rc == ERR_INPUT)
 			store_apply_attempt_finish(st, at.id, "failed", 0, tm_now(), &e2);
 		return rc;
 	}
@@ -826,13 +828,13 @@ static int apply_main(struct cmd_ctx *ctx, const struct apply_args *a, struct co
 		/* every apply key is checked before anything is read or called */
 		long l;
 		double x;
+		int b;
 
 		if ((rc = config_long(cfg, "apply.max_launch_per_run", -1, &l, e)) < 0 ||
 		    (rc = config_double(cfg, "apply.max_hourly_spend", NAN, &x, e)) < 0 ||
 		    (rc = config_long(cfg, "apply.inflight_seconds", 600, &l, e)) < 0 ||
 		    (rc = config_long(cfg, "apply.retry_base_ms", 0, &l, e)) < 0 ||
-		    (rc = config_bool(cfg, "apply.fallback_to_ondemand", 0, &dflt, e)) < 0 ||
-		    (rc = config_bool(cfg, "apply.dry_run_default", 1, &dflt, e)) < 0)
+		    (rc = config_bool(cfg, "apply.fallback_to_ondemand", 0, &b, e)) < 0)
 			return rc;
 	}
 	dry = a->yes ? 0 : a->dry ? 1 : dflt;
