@@ -33,6 +33,9 @@ void fc_smean(const double *y, size_t n, size_t m, size_t k, size_t h, double *o
 /* The median shape of the last k seasons (deviations from each cycle's mean) on the level of
  * the last 24 hours: seasonal naive that follows a level shift within a day. */
 void fc_slevel(const double *y, size_t n, size_t m, size_t k, size_t h, double *out);
+/* The same with the level from the last nlev hours. */
+void fc_slevel_n(const double *y, size_t n, size_t m, size_t k, size_t nlev, size_t h,
+		 double *out);
 
 /* --- exponential smoothing (ets.c) ------------------------------------------------- */
 enum { FC_TREND_N, FC_TREND_A, FC_TREND_AD };
