@@ -1222,6 +1222,105 @@ static int needs_milp(const struct solver_problem *p)
 	return p->nquotas > 0 || (!p->relax && !isnan(p->max_spot_pool_share));
 }
 
+/*
+ * Whole instances with reserved decisions under quotas. The whole model as one MILP is tried
+ * first with a quarter of the time (it proves small problems optimal). Otherwise: the mixed
+ * problem with fractional hourly counts fixes the reserved counts (its optimum is a lower
+ * bound on every whole-instance plan), and the hours are then planned one by one with those
+ * counts held like owned ones. The better plan is kept, with its gap to that bound.
+ */
+static int solve_two_stage(struct solver_plan **out, const struct solver_problem *p,
+			   struct err *e)
+{
+	struct solver_problem q = *p;
+	struct solver_plan *full = NULL, *rel = NULL, *hr = NULL, *s = NULL;
+	struct solver_option *opt = NULL;
+	struct err e2 = ERR_INIT;
+	size_t o, n = p->noptions, t;
+	double limit = p->time_limit > 0 ? p->time_limit : 60;
+	clock_t start = clock();
+	int rc, k;
+
+	*out = NULL;
+	q.time_limit = limit / 4;
+	if ((rc = solver_solve_milp(&full, &q, &e2)) == ERR_INFEASIBLE) {
+		*e = e2;
+		return rc;
+	}
+	if (rc == 0 && full->status == SOLVER_OPTIMAL) {
+		*out = full;
+		return 0;
+	}
+	q = *p;
+	q.relax = 1;
+	q.duals = 0;
+	/* the reserved counts are needed: at least a second, whatever the limit */
+	q.time_limit = limit / 2 > 1 ? limit / 2 : 1;
+	if ((rc = solver_solve_milp(&rel, &q, e)) < 0)
+		goto out;
+	/* the reserved counts become owned capacity of twin options that sell nothing */
+	if ((opt = calloc(2 * p->noptions + 1, sizeof(*opt))) == NULL) {
+		rc = err_nomem(e);
+		goto out;
+	}
+	memcpy(opt, p->options, p->noptions * sizeof(*opt));
+	for (o = 0; o < p->noptions; o++) {
+		int cnt = 0;
+
+		for (k = 0; k < SOLVER_TERMS; k++)
+			cnt += rel->reserved[o * SOLVER_TERMS + (size_t)k];
+		if (cnt == 0)
+			continue;
+		opt[n] = p->options[o];
+		opt[n].ondemand = opt[n].spot = NAN;
+		opt[n].reserved[0] = opt[n].reserved[1] = NAN;
+		opt[n].owned = cnt;
+		opt[n].owned_hours = 0;
+		n++;
+	}
+	q = *p;
+	q.options = opt;
+	q.noptions = n;
+	q.no_reserve = 1;
+	q.time_limit = limit - (double)(clock() - start) / CLOCKS_PER_SEC;
+	if (q.time_limit < 1)
+		q.time_limit = 1;
+	if ((rc = solver_solve_hourly(&hr, &q, e)) < 0)
+		goto out;
+	if ((rc = plan_new(&s, p, e)) < 0)
+		goto out;
+	memcpy(s->reserved, rel->reserved, p->noptions * SOLVER_TERMS * sizeof(int));
+	for (o = 0; o < p->noptions; o++)
+		for (t = 0; t < p->nhours; t++) {
+			s->spot[o * p->nhours + t] = hr->spot[o * p->nhours + t];
+			s->ondemand[o * p->nhours + t] = hr->ondemand[o * p->nhours + t];
+		}
+	s->total_cost = solver_plan_cost(p, s);
+	if (full && full->total_cost < s->total_cost) {
+		solver_plan_free(s);
+		s = full;
+		full = NULL;
+	}
+	s->lower_bound = rel->status == SOLVER_OPTIMAL ? rel->total_cost : rel->lower_bound;
+	s->gap = s->total_cost > 0 ? (s->total_cost - s->lower_bound) / s->total_cost : 0;
+	if (s->gap < 1e-9)
+		s->gap = 0;
+	s->status = s->gap > 0 ? SOLVER_FEASIBLE : SOLVER_OPTIMAL;
+	if (p->duals) {
+		memcpy(s->quota_value, hr->quota_value, p->nquotas * sizeof(double));
+		s->spot_share_value = hr->spot_share_value;
+	}
+	*out = s;
+	s = NULL;
+out:
+	solver_plan_free(full);
+	solver_plan_free(rel);
+	solver_plan_free(hr);
+	solver_plan_free(s);
+	free(opt);
+	return rc;
+}
+
 int solver_solve(struct solver_plan **out, const struct solver_problem *p, struct err *e)
 {
 	struct solver_plan *s = NULL;
@@ -1232,6 +1331,9 @@ int solver_solve(struct solver_plan **out, const struct solver_problem *p, struc
 		return rc;
 	if (p->no_reserve && needs_milp(p)) {
 		if ((rc = solver_solve_hourly(&s, p, e)) < 0)
+			return rc;
+	} else if (needs_milp(p) && !p->relax) {
+		if ((rc = solve_two_stage(&s, p, e)) < 0)
 			return rc;
 	} else if (needs_milp(p)) {
 		if ((rc = solver_solve_milp(&s, p, e)) < 0)

@@ -267,6 +267,45 @@ static void test_hand_quota(void)
 }
 
 /*
+ * Per-pool spot cap and vCPU quotas (the MILP path).
+ * Pool: one hour of 10 GPUs, spot cap 4; s1 and s2 (1 GPU, on-demand 3) at spot 1 and 1.5.
+ * Without a pool cap: 4 x 1 + 6 x 3 = 22. max_spot_pool_share 0.25 lets each take 2.5, so 2:
+ * 2 x 1 + 2 x 1.5 + 6 x 3 = 23.
+ * vCPUs: one hour of 8 GPUs; p1 (family P, 8 vCPUs, on-demand 1), g1 (family G, 4 vCPUs,
+ * on-demand 2). 40 on-demand vCPUs of family P allow 5 p1: 5 + 3 x 2 = 11. The same limit
+ * on spot vCPUs leaves on-demand alone: 8.
+ */
+static void test_hand_pool_vcpus(void)
+{
+	struct solver_option o[2];
+	struct solver_quota q = { "aws", "r1", "P", SOLVER_QUOTA_ONDEMAND, 40 };
+	static const double d10[] = { 10 }, d8[] = { 8 };
+	struct solver_problem p;
+
+	o[0] = opt(0, 1, 3, 1, NAN, NAN);
+	o[1] = opt(0, 1, 3, 1.5, NAN, NAN);
+	p = prob(o, 2, 1, d10, 1);
+	CU_ASSERT_DOUBLE_EQUAL(solve_cost(&p, NULL), 22, EPS);
+	p.max_spot_pool_share = 0.25;
+	CU_ASSERT_DOUBLE_EQUAL(solve_cost(&p, NULL), 23, EPS);
+	p.relax = 1;	/* fractional: 2.5 + 1.5 x 1.5 + 6 x 3 = 22.75 */
+	CU_ASSERT_DOUBLE_EQUAL(solve_cost(&p, NULL), 22.75, EPS);
+
+	o[0] = opt(0, 1, 1, NAN, NAN, NAN);
+	o[0].family = "P";
+	o[0].vcpus = 8;
+	o[1] = opt(0, 1, 2, NAN, NAN, NAN);
+	o[1].family = "G";
+	o[1].vcpus = 4;
+	p = prob(o, 2, 1, d8, 1);
+	p.quotas = &q;
+	p.nquotas = 1;
+	CU_ASSERT_DOUBLE_EQUAL(solve_cost(&p, NULL), 11, EPS);
+	q.kind = SOLVER_QUOTA_SPOT;
+	CU_ASSERT_DOUBLE_EQUAL(solve_cost(&p, NULL), 8, EPS);
+}
+
+/*
  * Infeasible without quotas: only spot is offered, the cap is 4 of 10 GPUs: every hour with
  * demand is short by 6 GPUs.
  */
@@ -409,6 +448,44 @@ static void test_hourly_matches_milp(void)
 	CU_ASSERT(n >= 10);	/* most cases are feasible: the comparison ran */
 }
 
+/*
+ * Whole instances with reserved decisions under quotas and almost no time: whichever way the
+ * plan is found (the whole MILP, or reserved counts from the mixed problem then hour by hour)
+ * it covers demand, costs no less than the optimum, and its bound is no more than it.
+ */
+static void test_two_stage_bounds(void)
+{
+	struct rcase c;
+	struct solver_quota q = { "aws", "r1", NULL, SOLVER_QUOTA_ANY, 0 };
+	int i;
+
+	for (i = 0; i < 12; i++) {
+		struct solver_plan *s = NULL;
+		struct err e = ERR_INIT;
+		size_t k;
+		double b;
+
+		random_case(&c);
+		for (k = 0; k < NO; k++)
+			c.o[k].region = k % 2 ? "r1" : "r2";
+		q.limit = 12 + (double)(i % 5) * 4;
+		c.p.quotas = &q;
+		c.p.nquotas = 1;
+		b = milp_cost(&c.p);
+		c.p.time_limit = 0.004;
+		if (solver_solve(&s, &c.p, &e) < 0) {
+			CU_ASSERT(isnan(b));
+			continue;
+		}
+		check_cover(&c.p, s);
+		CU_ASSERT(s->total_cost >= b - 1e-6 * (1 + b));
+		CU_ASSERT(s->lower_bound <= b + 1e-6 * (1 + b));
+		CU_ASSERT_DOUBLE_EQUAL(s->gap, (s->total_cost - s->lower_bound) / s->total_cost,
+				       1e-9 + (s->gap == 0 ? 1e-6 : 0));
+		solver_plan_free(s);
+	}
+}
+
 /* Dearer prices, more demand, a tighter cap never make the plan cheaper. */
 static void test_properties(void)
 {
@@ -537,6 +614,45 @@ static void test_cli_policy(void)
 }
 
 /*
+ * Owned commitments and substitution from the config.
+ * Owned: 2 x g1 in the one-model case (demand 10, 10, 2, 0) cover 2 GPUs every hour for free;
+ * the caps stay 4, 4, 0 (of demand). Hours 0 and 1 need 8 more: 4 spot (16) and 4 on-demand
+ * (40) each, or reserve G g1 at 20 each in place of on-demand at 20 per hour-pair: 112 for any
+ * G in 0..4. Hour 2 is covered by the owned pair.
+ * Substitution: 4 GPUs of A100 demand for an hour; A100 at 6 per GPU, or an H100 (10) that
+ * counts as 2 A100: 2 H100 = 20 < 24.
+ */
+static void test_cli_owned_substitution(void)
+{
+	const char *dir = tu_tmpdir();
+	char args[1024], *out = NULL, *err = NULL;
+
+	tu_write(tu_path(dir, "o.yaml"), "commitments:\n  - {offering: aws/us-east-1/g1, count: 2}\n");
+	snprintf(args, sizeof(args), "--config o.yaml plan --offerings %s --demand %s --json",
+		 tu_src("tests/data/solver/offerings.csv"), tu_src("tests/data/solver/demand.csv"));
+	CU_ASSERT_EQUAL(tu_capplan(dir, args, &out, &err), 0);
+	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "\"total_cost\":112,"));
+	free(out);
+	free(err);
+	tu_write(tu_path(dir, "s.yaml"), "substitutions:\n  - {class: A100, model: H100, factor: 2}\n");
+	tu_write(tu_path(dir, "s.csv"), "provider,region,instance_type,gpu_model,gpus_per_instance,"
+		 "vcpus,memory_gib,ondemand_hourly,spot_hourly,reserved_1y_hourly,reserved_3y_hourly,"
+		 "spot_interruption_rate\naws,r1,h1,H100,1,8,64,10,,,,\naws,r1,a1,A100,1,8,64,6,,,,\n");
+	tu_write(tu_path(dir, "s_d.csv"), "timestamp,gpu_model,gpus\n2026-12-01T00:00:00Z,A100,4\n");
+	CU_ASSERT_EQUAL(tu_capplan(dir, "plan --offerings s.csv --demand s_d.csv --json", &out,
+				   &err), 0);
+	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "\"total_cost\":24,"));
+	free(out);
+	free(err);
+	CU_ASSERT_EQUAL(tu_capplan(dir, "--config s.yaml plan --offerings s.csv --demand s_d.csv "
+				   "--json", &out, &err), 0);
+	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "\"total_cost\":20,"));
+	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "\"ondemand\":{\"aws/r1/h1\":2}"));
+	free(out);
+	free(err);
+}
+
+/*
  * The load-duration curve against the hourly model: `plan commitments --horizon H` with H the
  * demand's own length plans the sorted hours, and costs what the hourly plan costs (prices
  * are flat). The hand case: 152 either way; reserved 2 x g1 3y.
@@ -598,13 +714,16 @@ void solver_suite_register(void)
 	CU_add_test(s, "hand: spot interruption", test_hand_interruption);
 	CU_add_test(s, "hand: on-demand floor, owned, budget", test_hand_floor_owned_budget);
 	CU_add_test(s, "hand: quotas, their dual, infeasible", test_hand_quota);
+	CU_add_test(s, "hand: per-pool spot cap, vCPU quotas", test_hand_pool_vcpus);
 	CU_add_test(s, "hand: infeasible, which hours, by how much", test_hand_infeasible);
 	CU_add_test(s, "structured solver = GLPK MILP of the whole model", test_dp_matches_milp);
 	CU_add_test(s, "fleet under quotas = GLPK MILP of the whole model", test_hourly_matches_milp);
+	CU_add_test(s, "reserved under quotas, little time: bounds hold", test_two_stage_bounds);
 	CU_add_test(s, "properties: prices, demand, constraints", test_properties);
 	CU_add_test(s, "glpsol agrees on the written LP", test_write_lp_glpsol);
 	CU_add_test(s, "load-duration curve = hourly model", test_ldc_exact);
 	CU_add_test(s, "cli: plan --json exact costs, exit 3", test_cli_plan);
 	CU_add_test(s, "cli: quotas, duals, budget, regions, --write-lp", test_cli_policy);
 	CU_add_test(s, "cli: plan commitments", test_cli_commitments_ldc);
+	CU_add_test(s, "cli: owned commitments, substitution", test_cli_owned_substitution);
 }
