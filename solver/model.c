@@ -941,7 +941,7 @@ static int round_repair(struct hctx *h, double *x, const double *ub)
  * from that plan) runs until the hour is within HOUR_GAP of its bound or its share of the
  * time is spent. The gap reported is proven against the sum of the hours' bounds.
  */
-static int solver_solve_hourly(struct solver_plan **out, const struct solver_problem *p,
+static int solve_hourly(struct solver_plan **out, const struct solver_problem *p,
 			       struct err *e)
 {
 	struct solver_plan *s = NULL;
@@ -1324,7 +1324,7 @@ static int solve_two_stage(struct solver_plan **out, const struct solver_problem
 	q.time_limit = limit - (double)(clock() - start) / CLOCKS_PER_SEC;
 	if (q.time_limit < 1)
 		q.time_limit = 1;
-	if ((rc = solver_solve_hourly(&hr, &q, e)) < 0)
+	if ((rc = solve_hourly(&hr, &q, e)) < 0)
 		goto out;
 	if ((rc = plan_new(&s, p, e)) < 0)
 		goto out;
@@ -1369,7 +1369,7 @@ int solver_solve(struct solver_plan **out, const struct solver_problem *p, struc
 	if ((rc = check_problem(p, e)) < 0)
 		return rc;
 	if (p->no_reserve && needs_milp(p)) {
-		if ((rc = solver_solve_hourly(&s, p, e)) < 0)
+		if ((rc = solve_hourly(&s, p, e)) < 0)
 			return rc;
 	} else if (needs_milp(p) && !p->relax) {
 		if ((rc = solve_two_stage(&s, p, e)) < 0)
