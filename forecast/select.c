@@ -574,10 +574,18 @@ int fc_select_run(struct forecast_result *r, const struct fc_series *s, struct e
 	if (norig > 0) {
 		/*
 		 * A short history's origins have seen fewer of the series' moods than four weeks
-		 * would: its errors are widened more, up to twice as much for the shortest.
+		 * would: its errors are widened more, up to twice as much for the shortest. Under
+		 * two weeks (the fallback the issue names) a few origins a day apart hardly ever
+		 * saw a level move: up to FC_SHORT_C times, meeting the four-week line at 336 hours.
 		 */
-		double c = FC_WIDEN * (s->n < FC_SHORT ? FC_SHORT_C - (FC_SHORT_C - 1) * (double)s->n / FC_SHORT : 1);
+		double c = s->n < FC_SHORT ? 2 - (double)s->n / FC_SHORT : 1;
 
+		if (s->n < FC_SHORT / 2) {
+			double c2 = FC_SHORT_C - (FC_SHORT_C - 1.5) * (double)s->n / (FC_SHORT / 2);
+
+			c = c2 > c ? c2 : c;
+		}
+		c *= FC_WIDEN;
 		band_offsets(off, nb, err + nc * norig * hcv, norig, hcv, step,
 			     c, tmp);
 	}
