@@ -15,7 +15,8 @@ usage: fakecloud.py --port-file FILE [--faults FILE] [--log FILE]
     "retry_after": S, "seconds": S}]
   kinds: 429 (with Retry-After), 500, 503, throttle (the provider's own throttling error),
   slow (sleep "seconds" before answering), truncate (Content-Length larger than what is sent),
-  malformed (200 with a broken body). A fault's count is spent per file content.
+  malformed (200 with a broken body), expired (aws: 400 ExpiredNextTokenException).
+  A fault's count is spent per file content.
 - --log gets one JSON line per request: api, page, status, sig, fault.
 Python 3 standard library only (Debian's python3).
 """
@@ -393,6 +394,8 @@ class Handler(BaseHTTPRequestHandler):
         elif kind == "throttle":
             status = {"aws": 400, "ec2": 503, "azure": 429, "gcp": 429}[api]
             self.send(status, throttle_body(api), throttle_ctype(api))
+        elif kind == "expired" and api == "aws":
+            self.send(400, error_body("aws", "ExpiredNextTokenException", "token expired"))
         elif kind == "truncate":
             self.send(200, body_ok(), ctype, truncate=True)
         elif kind == "malformed":
