@@ -92,7 +92,7 @@ static int run(const char *title, const struct offering *offers, size_t noffers,
 		return -1;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	printf("\n## %s: %zu weeks, spot share %.2f, cover %s (%.1f s)\n\n", title, weeks,
+	printf("\n## %s: %zu weeks, spot share %.2f, commit to %s (%.1f s)\n\n", title, weeks,
 	       r->max_spot_share, r->quantile,
 	       (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec));
 	printf("| strategy | USD | vs perfect foresight |\n|---|---:|---:|\n");
@@ -146,7 +146,7 @@ int main(int argc, char **argv)
 		config_set(cfg, "policy.max_spot_share", share, &e);
 	}
 	if (argc > 8)
-		config_set(cfg, "policy.cover_quantile", argv[8], &e);
+		config_set(cfg, "policy.commit_quantile", argv[8], &e);
 	if (read_series(argv[2], "gpu_in_use", &s[0]) < 0 ||
 	    read_series(argv[3], "gpu_in_use_whole_devices", &s[1]) < 0)
 		return 1;

@@ -20,8 +20,11 @@ enum { K_NAIVE, K_SNAIVE, K_SMEAN, K_SLEVEL, K_ETS, K_THETA, K_MSTL };
 #ifndef FC_CV_DECAY
 #define FC_CV_DECAY 1.0
 #endif
+#ifndef FC_SHORT
+#define FC_SHORT 672.0
+#endif
 #ifndef FC_WIDEN
-#define FC_WIDEN 1.5
+#define FC_WIDEN 1.0
 #endif
 
 struct cand {
@@ -230,25 +233,40 @@ static size_t band_of(size_t h)
  * Offsets off[b][q] of each band from the errors err[o * hcv + h] (NAN = none), with the
  * finite-sample correction of split conformal prediction. Bands with fewer than 8 errors
  * borrow the band before, widened by the square root of the horizon ratio. The spread about
- * the median is then scaled by widen; upper offsets never shrink with the horizon nor lower
- * ones grow.
+ * the median is then widened for correlated origins (below); upper offsets never shrink with
+ * the horizon nor lower ones grow.
  */
 static void band_offsets(double (*off)[5], size_t nb, const double *err, size_t norig,
-			 size_t hcv, double widen, double *tmp)
+			 size_t hcv, size_t step, double c, double *tmp)
 {
+	double wb[64];
 	size_t b, o, h, k, q;
 
-	for (b = 0; b < nb; b++) {
-		size_t lo = band_lo(b), hi = band_lo(b + 1) < hcv ? band_lo(b + 1) : hcv;
+	for (b = 0; b < nb && b < 64; b++) {
+		size_t lo = band_lo(b), hi = band_lo(b + 1) < hcv ? band_lo(b + 1) : hcv, nob = 0;
+		double neff, span = (double)(lo + hi) / 2 + 1;
 
 		k = 0;
-		for (o = 0; o < norig; o++)
+		for (o = 0; o < norig; o++) {
+			size_t k0 = k;
+
 			for (h = lo; h < hi; h++)
 				if (!isnan(err[o * hcv + h]))
 					tmp[k++] = err[o * hcv + h];
+			nob += k > k0;
+		}
+		/*
+		 * Errors of nearby origins are correlated: at horizon h, origins step hours apart
+		 * share all but step of their hours, so nob origins hold about nob * step / h
+		 * independent errors, and raw quantiles of few of them under-cover. The spread
+		 * about the median is widened by 1 + c / sqrt(that number).
+		 */
+		neff = (double)nob * (double)step / (span > (double)step ? span : (double)step);
+		wb[b] = 1 + c / sqrt(neff > 1 ? neff : 1);
 		if (k < 8 && b > 0) {
 			double r = sqrt(((double)lo + (double)hi) / ((double)band_lo(b - 1) + (double)lo));
 
+			wb[b] = wb[b - 1];
 			for (q = 0; q < 5; q++)
 				off[b][q] = off[b - 1][q] * (q == 1 ? 1 : r);
 			continue;
@@ -270,10 +288,10 @@ static void band_offsets(double (*off)[5], size_t nb, const double *err, size_t 
 			off[b][q] = fc_quantile(tmp, k, lv);
 		}
 	}
-	for (b = 0; b < nb; b++)
+	for (b = 0; b < nb && b < 64; b++)
 		for (q = 0; q < 5; q++)
 			if (q != 1)
-				off[b][q] = off[b][1] + (off[b][q] - off[b][1]) * widen;
+				off[b][q] = off[b][1] + (off[b][q] - off[b][1]) * wb[b];
 	for (b = 1; b < nb; b++) {
 		if (off[b][2] < off[b - 1][2])
 			off[b][2] = off[b - 1][2];
@@ -443,16 +461,15 @@ int fc_select_run(struct forecast_result *r, const struct fc_series *s, struct e
 	}
 	if (norig > 0) {
 		/*
-		 * Errors of nearby origins are correlated (they share most of their hours), so
-		 * a few weeks of origins hold fewer independent errors than they seem to, and
-		 * their raw quantiles under-cover: the spread about the median is widened by
-		 * 1 + c / sqrt(origins).
+		 * A short history's origins have seen fewer of the series' moods than four weeks
+		 * would: its errors are widened more, up to twice as much for the shortest.
 		 */
-		double f = 1 + FC_WIDEN / sqrt((double)norig);
+		double c = FC_WIDEN * (s->n < FC_SHORT ? 2 - (double)s->n / FC_SHORT : 1);
 
-		band_offsets(off, nb, err + (use_combo ? nc : best) * norig * hcv, norig, hcv, f,
-			     tmp);
-	} else
+		band_offsets(off, nb, err + (use_combo ? nc : best) * norig * hcv, norig, hcv, step,
+			     c, tmp);
+	}
+	else
 		fallback_offsets(off, nb, s->x, s->n, tmp);
 	for (h = 0; h < s->horizon; h++) {
 		double *qs[5] = { r->p10, r->p50, r->p90, r->lo95, r->hi95 }, grow = 1;

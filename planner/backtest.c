@@ -341,10 +341,15 @@ int backtest_run(struct backtest_result **out, const struct offering *offers, si
 			       "the first week would be forecast from nothing");
 	if (o->end > uend)
 		return err_set(e, ERR_INPUT, "the window ends after the last hour of usage");
-	quantile = config_str(o->cfg, "policy.cover_quantile", "p90");
+	/*
+	 * The replay's plans matter only through the commitments they buy (the fleet is bought
+	 * against real demand, hour by hour), and a commitment sized to a p90 forecast pays a
+	 * year for a once-in-ten-hours peak: commitments follow the median unless told.
+	 */
+	quantile = config_str(o->cfg, "policy.commit_quantile", "p50");
 	if (strcmp(quantile, "p50") && strcmp(quantile, "p90") && strcmp(quantile, "hi95") &&
 	    strcmp(quantile, "mean"))
-		return err_set(e, ERR_INPUT, "%s: \"policy.cover_quantile\" is \"%s\": use p50, p90, "
+		return err_set(e, ERR_INPUT, "%s: \"policy.commit_quantile\" is \"%s\": use p50, p90, "
 			       "hi95 or mean", config_path(o->cfg), quantile);
 	t_from = (size_t)((o->from - usage->start) / TM_HOUR);
 	t_end = (size_t)((o->end - usage->start) / TM_HOUR);

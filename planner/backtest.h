@@ -27,7 +27,7 @@ struct backtest_prices {
 struct backtest_opts {
 	int64_t from;		/* first hour of the window */
 	int64_t end;		/* one past its last hour */
-	const struct config *cfg;	/* policy.max_spot_share, policy.cover_quantile */
+	const struct config *cfg;	/* policy.max_spot_share, policy.commit_quantile (p50) */
 	struct plan_opts po;
 	struct forecast_opts fo;	/* horizon is set per week */
 };

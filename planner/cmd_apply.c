@@ -322,7 +322,6 @@ static int client_open(struct client *c, const char *provider, const struct conf
 		       struct audit_ctx *ac, struct err *e)
 {
 	struct providers_compute_conf *f = &c->conf;
-	char key[128];
 	int rc;
 
 	memset(c, 0, sizeof(*c));
@@ -392,7 +391,6 @@ static int client_open(struct client *c, const char *provider, const struct conf
 	}
 	if ((rc = config_long(cfg, "apply.retry_base_ms", 0, &f->backoff_base_ms, e)) < 0)
 		return rc;
-	snprintf(key, sizeof(key), "providers.%s", provider);
 	if ((rc = providers_compute_new(&c->pc, f, e)) < 0)
 		return rc;
 	return 0;
@@ -538,8 +536,12 @@ static int launch_attempt(struct apply_pool *p, struct client *c, struct store *
 	if ((rc = providers_compute_launch(c->pc, &l, r, e)) < 0) {
 		struct err e2 = ERR_INIT;
 
-		/* the call answered with an error: a later run starts a new attempt */
-		if (rc == ERR_RUNTIME)
+		/*
+		 * The provider said it launched nothing: a later run starts a new attempt. Else
+		 * (no answer, 5xx) the outcome is unknown and the attempt stays pending, to be
+		 * replayed under the same token.
+		 */
+		if (r->answered || rc == ERR_INPUT)
 			store_apply_attempt_finish(st, at.id, "failed", 0, tm_now(), &e2);
 		return rc;
 	}

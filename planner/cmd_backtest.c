@@ -26,7 +26,10 @@ const struct cmd_entry cmd_backtest = {
 	"on demand. Compares that with all on-demand, the commitment heuristic (reserve the\n"
 	"level used in at least a break-even share of the last 30 days' hours, the rest spot and\n"
 	"on-demand) and the perfect-foresight optimum (the same LP over the real demand).\n"
-	"--policy FILE is a configuration whose policy.* keys replace the configuration's.\n"
+	"Each week's plan covers the forecast's policy.commit_quantile (default p50: what is\n"
+	"bought there is a commitment; the fleet of each hour is bought against real demand).\n"
+	"--policy FILE is a configuration used instead of the configuration (its policy.* keys:\n"
+	"max_spot_share, commit_quantile, quotas, ...).\n"
 	"--json prints {\"realized\", \"all_ondemand\", \"heuristic\", \"perfect_foresight\",\n"
 	"\"weeks\": [...]}, costs in USD over the whole window.\n",
 	run,

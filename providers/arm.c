@@ -470,6 +470,7 @@ static int arm_launch(providers_compute *pc, const struct providers_launch *l,
 		}
 		compute_audit(pc, l->region, "virtualMachineScaleSets.createOrUpdate", r.request_id,
 			      l->token, "error", em);
+		res->answered = r.status >= 400 && r.status < 500;
 		rc = err_set(e, ERR_RUNTIME, "azure %s: PUT scale set %s: HTTP %ld %s", l->region,
 			     name, r.status, em);
 		goto out;
@@ -482,6 +483,7 @@ static int arm_launch(providers_compute *pc, const struct providers_launch *l,
 	if (code[0] && !is_capacity(code)) {
 		compute_audit(pc, l->region, "virtualMachineScaleSets.createOrUpdate", r.request_id,
 			      l->token, "error", em);
+		res->answered = 1;	/* a PUT of the absolute size: replaying it is harmless anyway */
 		rc = err_set(e, ERR_RUNTIME, "azure %s: scale set %s: %s", l->region, name, em);
 		goto out;
 	}

@@ -396,6 +396,7 @@ static int ec2_launch(providers_compute *pc, const struct providers_launch *l,
 			snprintf(res->error, sizeof(res->error), "%s", msg);
 			goto out;
 		}
+		res->answered = status >= 400 && status < 500;
 		rc = call_failed(pc, l->region, "CreateFleet", l->token, status, &er, e);
 		goto out;
 	}

@@ -454,6 +454,7 @@ static int gce_launch(providers_compute *pc, const struct providers_launch *l,
 				continue;
 			}
 			compute_audit(pc, l->region, "instances.bulkInsert", "", rid, "error", m);
+			r->answered = r->launched == 0 && status >= 400 && status < 500;
 			rc = err_set(e, ERR_RUNTIME, "gcp %s instances.bulkInsert: HTTP %ld %s", zones[z],
 				     status, m);
 			goto out;
@@ -473,6 +474,7 @@ static int gce_launch(providers_compute *pc, const struct providers_launch *l,
 			compute_audit(pc, l->region, "instances.bulkInsert", jstr(jget(op, "name")), rid,
 				      made ? "partial" : (is_capacity(code) ? "partial" : "error"), m);
 			if (!is_capacity(code) && made == 0 && code[0]) {
+				r->answered = r->launched == 0;
 				rc = err_set(e, ERR_RUNTIME, "gcp %s instances.bulkInsert: %s", zones[z], m);
 				goto out;
 			}

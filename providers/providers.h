@@ -148,6 +148,12 @@ struct providers_launch_result {
 	int capacity;		/* 1 when capacity or quota kept some from launching */
 	char error[512];	/* the provider's code and message for what did not launch */
 	char call[512];		/* dry run without a provider dry run: the call it would make */
+	/*
+	 * On a failure: 1 when the provider answered that it launched nothing (a 4xx, a failed
+	 * operation), so a new attempt may follow; 0 when the outcome is unknown (no answer, 5xx
+	 * after the retries): the attempt is replayed under the same token.
+	 */
+	int answered;
 };
 
 typedef struct providers_compute providers_compute;

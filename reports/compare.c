@@ -197,7 +197,7 @@ int reports_backtest_json(FILE *f, const struct reports_backtest *b, struct err 
 	jw_knum(w, "heuristic_vs_perfect_foresight", b->perfect_foresight > 0 ?
 		b->heuristic / b->perfect_foresight : NAN);
 	jw_knum(w, "max_spot_share", b->max_spot_share);
-	jw_kstr(w, "cover_quantile", b->quantile);
+	jw_kstr(w, "commit_quantile", b->quantile);
 	jw_key(w, "weeks");
 	jw_arr(w);
 	for (i = 0; i < b->nweeks; i++) {
@@ -251,8 +251,8 @@ int reports_backtest_md(FILE *f, const struct reports_backtest *b, struct err *e
 	v[3] = b->perfect_foresight;
 	tm_format(b->from, from);
 	tm_format(b->end, to);
-	fprintf(f, "# capplan backtest\n\n%s to %s, %zu week%s; policy: cover the forecast's %s, "
-		"spot at most %.0f%% of each hour's demand.\n\n", from, to, b->nweeks,
+	fprintf(f, "# capplan backtest\n\n%s to %s, %zu week%s; policy: commit to the forecast's "
+		"%s, spot at most %.0f%% of each hour's demand.\n\n", from, to, b->nweeks,
 		b->nweeks == 1 ? "" : "s", b->quantile, 100 * b->max_spot_share);
 	fprintf(f, "| strategy | USD | vs perfect foresight |\n|---|---:|---:|\n");
 	for (i = 0; i < 4; i++)

@@ -868,6 +868,90 @@ static void test_fallback_to_ondemand(void)
 	fake_stop(&f);
 }
 
+/* The tokens of the CreateFleet calls from the k-th on, joined by spaces. */
+static void fleet_tokens(yajl_val st, int from, char *out, size_t n)
+{
+	yajl_val a = get(st, "calls");
+	size_t i;
+	int k = 0;
+
+	out[0] = '\0';
+	for (i = 0; a && i < YAJL_GET_ARRAY(a)->len; i++) {
+		yajl_val c = YAJL_GET_ARRAY(a)->values[i];
+
+		if (strcmp(gets(c, "op"), "CreateFleet") != 0 || k++ < from)
+			continue;
+		snprintf(out + strlen(out), n - strlen(out), "%s ", gets(c, "token"));
+	}
+}
+
+static void test_unknown_outcome_replays_token(void)
+{
+	struct fake f;
+	char *out = NULL, *err = NULL, first[2048], again[2048];
+	yajl_val st;
+	int n1;
+
+	setup(&f, NULL);
+	/* 500 on every attempt: whether anything launched is unknown */
+	fake_config(&f, "{\"fail\": {\"CreateFleet\": \"InternalError\"}}");
+	CU_ASSERT_EQUAL(apply(&f, "--yes", &out, &err), 1);
+	free(out);
+	free(err);
+	st = fake_state(&f);
+	n1 = count_calls(st, "CreateFleet");
+	CU_ASSERT(n1 >= 5);
+	yajl_tree_free(st);
+	fake_config(&f, "{\"fail\": {}}");
+	CU_ASSERT_EQUAL(apply(&f, "--yes", &out, &err), 0);
+	free(out);
+	free(err);
+	st = fake_state(&f);
+	/* the same five tokens (each retried by http.c), then the same five again */
+	fleet_tokens(st, n1, again, sizeof(again));
+	{
+		yajl_val a = get(st, "calls");
+		size_t i;
+		char seen[2048] = "";
+
+		for (i = 0; i < YAJL_GET_ARRAY(a)->len; i++) {
+			yajl_val c = YAJL_GET_ARRAY(a)->values[i];
+
+			if (strcmp(gets(c, "op"), "CreateFleet") == 0 &&
+			    strstr(seen, gets(c, "token")) == NULL)
+				snprintf(seen + strlen(seen), sizeof(seen) - strlen(seen), "%s ",
+					 gets(c, "token"));
+		}
+		snprintf(first, sizeof(first), "%s", seen);
+	}
+	CU_ASSERT_STRING_EQUAL(first, again);
+	CU_ASSERT_EQUAL(count_running(st, NULL), 8);
+	yajl_tree_free(st);
+	fake_stop(&f);
+
+	/* a 400: the provider launched nothing, so the next run is a new attempt: new tokens */
+	setup(&f, NULL);
+	fake_config(&f, "{\"fail\": {\"CreateFleet\": \"InvalidParameterValue\"}}");
+	CU_ASSERT_EQUAL(apply(&f, "--yes", &out, &err), 1);
+	free(out);
+	free(err);
+	st = fake_state(&f);
+	n1 = count_calls(st, "CreateFleet");
+	CU_ASSERT_EQUAL(n1, 5);
+	fleet_tokens(st, 0, first, sizeof(first));
+	yajl_tree_free(st);
+	fake_config(&f, "{\"fail\": {}}");
+	CU_ASSERT_EQUAL(apply(&f, "--yes", &out, &err), 0);
+	free(out);
+	free(err);
+	st = fake_state(&f);
+	fleet_tokens(st, n1, again, sizeof(again));
+	CU_ASSERT_STRING_NOT_EQUAL(first, again);
+	CU_ASSERT_EQUAL(count_running(st, NULL), 8);
+	yajl_tree_free(st);
+	fake_stop(&f);
+}
+
 static void test_commitments_print_only(void)
 {
 	struct fake f;
@@ -1227,6 +1311,7 @@ void apply_suite_register(void)
 	CU_add_test(s, "guard rails refuse", test_guard_rails);
 	CU_add_test(s, "capacity errors: partial launch and shortfall", test_capacity_shortfall);
 	CU_add_test(s, "spot short: on-demand stand-ins where policy says so", test_fallback_to_ondemand);
+	CU_add_test(s, "unknown outcome: same token; refused: next attempt", test_unknown_outcome_replays_token);
 	CU_add_test(s, "commitments are printed, never bought", test_commitments_print_only);
 	CU_add_test(s, "--plan latest|ID from the store; bad input", test_stored_plan_and_bad_input);
 	CU_add_test(s, "gcp: dry run, zones, converge, no-op, scale-down", test_gcp);

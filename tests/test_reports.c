@@ -541,7 +541,7 @@ static double bt_gpus(size_t t)
 /*
  * The backtest's accounting on a hand-worked two-week window. One T4 offering: on demand
  * 1.0, spot 0.3, 1y reserved 0.5 (break-even at half the hours); spot at most half of each
- * hour's demand; the policy covers the forecast mean.
+ * hour's demand; the policy commits to the forecast mean.
  * - Policy: the forecast is 4 GPUs, 2 spot at most; reserving 2 costs 0.5 x 2 + 0.3 x 2 =
  *   1.6 an hour (3 cost 1.8, 4 cost 2.0). Week 1: 1.6 x 168 = 268.80. Week 2 forecasts 4
  *   again (no top-up); its 84 hours at 8 GPUs pay 1.0 held + 4 spot 1.2 + 2 on demand 2.0
@@ -562,7 +562,7 @@ static void test_backtest_two_weeks(void)
 	tu_write(tu_path(dir, "o.csv"), "provider,region,instance_type,gpu_model,gpus_per_instance,"
 		 "vcpus,memory_gib,ondemand_hourly,spot_hourly,reserved_1y_hourly,reserved_3y_hourly,"
 		 "spot_interruption_rate\naws,us-east-1,g4dn.xlarge,T4,1,4,16,1.0,0.3,0.5,,\n");
-	tu_write(tu_path(dir, "p.yaml"), "policy:\n  max_spot_share: 0.5\n  cover_quantile: mean\n");
+	tu_write(tu_path(dir, "p.yaml"), "policy:\n  max_spot_share: 0.5\n  commit_quantile: mean\n");
 	write_usage(tu_path(dir, "u.csv"), tm_from_civil(2026, 10, 26) * TM_DAY, 3 * WK, bt_gpus);
 	rc = tu_capplan(dir, "backtest --from 2026-11-02 --to 2026-11-15 --offerings o.csv "
 			"--usage u.csv --policy p.yaml --json", &out, &err);
@@ -701,6 +701,94 @@ static void test_whatif(void)
 				   "provider.oracle=off", NULL, NULL), 2);
 }
 
+/* The store path of backtest prices as the file path does when the history is one catalog. */
+static void test_backtest_store(void)
+{
+	const char *dir = tu_tmpdir();
+	char *out = NULL, *err = NULL;
+	yajl_val root;
+	int rc;
+
+	tu_write(tu_path(dir, "o.csv"), "provider,region,instance_type,gpu_model,gpus_per_instance,"
+		 "vcpus,memory_gib,ondemand_hourly,spot_hourly,reserved_1y_hourly,reserved_3y_hourly,"
+		 "spot_interruption_rate\naws,us-east-1,g4dn.xlarge,T4,1,4,16,1.0,0.3,0.5,,\n");
+	tu_write(tu_path(dir, "p.yaml"), "policy:\n  max_spot_share: 0.5\n  commit_quantile: mean\n");
+	write_usage(tu_path(dir, "u.csv"), tm_from_civil(2026, 10, 26) * TM_DAY, 3 * WK, bt_gpus);
+	CU_ASSERT_EQUAL_FATAL(tu_sh(dir, "CAPPLAN_NOW=2026-10-01T00:00:00Z \"$CAPPLAN_BIN\" --db s.db "
+				    "prices import o.csv && \"$CAPPLAN_BIN\" --db s.db usage import u.csv",
+				    NULL, NULL), 0);
+	rc = tu_capplan(dir, "--db s.db backtest --from 2026-11-02 --to 2026-11-15 --policy p.yaml "
+			"--json", &out, &err);
+	CU_ASSERT_EQUAL(rc, 0);
+	if (rc)
+		fprintf(stderr, "%s\n", err);
+	root = out ? yajl_tree_parse(out, NULL, 0) : NULL;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "realized", NULL, NULL), 756.00, 1e-6);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "heuristic", NULL, NULL), 772.80, 1e-6);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "all_ondemand", NULL, NULL), 1680.00, 1e-6);
+	yajl_tree_free(root);
+	free(out);
+	free(err);
+	out = NULL;
+	/* the Markdown table */
+	CU_ASSERT_EQUAL(tu_capplan(dir, "--db s.db backtest --from 2026-11-02 --to 2026-11-15 "
+				   "--policy p.yaml", &out, NULL), 0);
+	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "| policy (realized) | 756.00 | 1.000x |"));
+	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "| commitment heuristic | 772.80 | 1.022x |"));
+	free(out);
+}
+
+/*
+ * Levers, end to end through the real forecaster and solver: the store gets a catalog and
+ * usage, `forecast` and `plan` run, and the weekly report prices three levers. Raising the
+ * spot share can only lower the LP's cost: that lever never costs.
+ */
+static void test_weekly_levers(void)
+{
+	const char *dir = tu_tmpdir();
+	char *out = NULL, *err = NULL;
+	yajl_val root, lv;
+	size_t i;
+	int rc;
+
+	tu_write(tu_path(dir, "o.csv"), "provider,region,instance_type,gpu_model,gpus_per_instance,"
+		 "vcpus,memory_gib,ondemand_hourly,spot_hourly,reserved_1y_hourly,reserved_3y_hourly,"
+		 "spot_interruption_rate\n"
+		 "aws,us-east-1,g4dn.xlarge,T4,1,4,16,1.0,0.3,0.5,,\n"
+		 "gcp,us-central1,n1-t4,T4,1,4,16,1.2,0.25,0.6,,\n");
+	write_usage(tu_path(dir, "u.csv"), tm_from_civil(2026, 10, 26) * TM_DAY, 3 * WK, bt_gpus);
+	CU_ASSERT_EQUAL_FATAL(tu_sh(dir, "B=\"$CAPPLAN_BIN\"; $B --db s.db prices import o.csv && "
+				    "$B --db s.db usage import u.csv && $B -q --db s.db forecast && "
+				    "$B --db s.db plan --json > /dev/null", NULL, &err), 0);
+	free(err);
+	err = NULL;
+	/* the plan starts 2026-11-16: it is next week's of the report on week 2026-W46 */
+	rc = tu_capplan(dir, "--db s.db report weekly --week 2026-W46 --format json", &out, &err);
+	CU_ASSERT_EQUAL(rc, 0);
+	if (rc)
+		fprintf(stderr, "%s\n", err);
+	root = out ? yajl_tree_parse(out, NULL, 0) : NULL;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+	lv = jpath(root, "next_week", "levers", NULL);
+	CU_ASSERT_FATAL(YAJL_IS_ARRAY(lv));
+	CU_ASSERT_EQUAL(YAJL_GET_ARRAY(lv)->len, 3);
+	for (i = 0; i < YAJL_GET_ARRAY(lv)->len; i++) {
+		yajl_val l = YAJL_GET_ARRAY(lv)->values[i];
+		yajl_val name = jpath(l, "name", NULL, NULL);
+		const char *nm = YAJL_IS_STRING(name) ? YAJL_GET_STRING(name) : NULL;
+
+		CU_ASSERT_PTR_NOT_NULL(nm);
+		if (nm && strncmp(nm, "policy.max_spot_share", 21) == 0)
+			CU_ASSERT(jnum(l, "weekly_saving", NULL, NULL) >= 0);
+	}
+	/* next week's plan is there and prices its commitments */
+	CU_ASSERT(jnum(root, "next_week", "plan", "total") > 0);
+	yajl_tree_free(root);
+	free(out);
+	free(err);
+}
+
 void reports_suite_register(void)
 {
 	CU_pSuite s = CU_add_suite("reports", NULL, NULL);
@@ -711,6 +799,8 @@ void reports_suite_register(void)
 	CU_add_test(s, "weekly: hostile names are escaped", test_weekly_escaping);
 	CU_add_test(s, "weekly: html renders in headless chromium", test_weekly_chromium);
 	CU_add_test(s, "backtest: hand-worked two-week accounting", test_backtest_two_weeks);
+	CU_add_test(s, "backtest: the store path", test_backtest_store);
+	CU_add_test(s, "weekly: levers through the real forecaster and solver", test_weekly_levers);
 	CU_add_test(s, "whatif: hand-worked scenarios", test_whatif);
 	CU_add_test(s, "bad flags exit 2", test_bad_flags);
 }

@@ -402,7 +402,9 @@ class Handler(BaseHTTPRequestHandler):
         if pre == "throttle":
             return self.reply(*ec2_error("RequestLimitExceeded", "Request limit exceeded.", 503))
         if pre and pre.startswith("fail:"):
-            return self.reply(*ec2_error(pre[5:], "injected failure"))
+            code = pre[5:]
+            return self.reply(*ec2_error(code, "injected failure",
+                                         500 if code in ("InternalError", "Unavailable") else 400))
         fn = EC2_OPS.get(op)
         if fn is None:
             return self.reply(*ec2_error("InvalidAction", "unknown action %s" % op))
