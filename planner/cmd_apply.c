@@ -828,13 +828,13 @@ static int apply_main(struct cmd_ctx *ctx, const struct apply_args *a, struct co
 		/* every apply key is checked before anything is read or called */
 		long l;
 		double x;
+		int b;
 
 		if ((rc = config_long(cfg, "apply.max_launch_per_run", -1, &l, e)) < 0 ||
 		    (rc = config_double(cfg, "apply.max_hourly_spend", NAN, &x, e)) < 0 ||
 		    (rc = config_long(cfg, "apply.inflight_seconds", 600, &l, e)) < 0 ||
 		    (rc = config_long(cfg, "apply.retry_base_ms", 0, &l, e)) < 0 ||
-		    (rc = config_bool(cfg, "apply.fallback_to_ondemand", 0, &dflt, e)) < 0 ||
-		    (rc = config_bool(cfg, "apply.dry_run_default", 1, &dflt, e)) < 0)
+		    (rc = config_bool(cfg, "apply.fallback_to_ondemand", 0, &b, e)) < 0)
 			return rc;
 	}
 	dry = a->yes ? 0 : a->dry ? 1 : dflt;

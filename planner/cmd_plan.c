@@ -2,6 +2,7 @@
 #include "planner/load.h"
 #include "planner/plan.h"
 #include "planner/planner.h"
+#include "planner/store_prices.h"
 #include "util/jw.h"
 #include "util/tm.h"
 
@@ -383,6 +384,64 @@ out:
 	return rc;
 }
 
+static int dcmp_asc(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Spot at its expected price: the median of the spot history the store holds for each
+ * offering (every zone) over the last policy.spot_price_window_hours (default 168) before the
+ * newest point, when policy.spot_price is "median" (the default); "catalog" keeps the
+ * catalog's price. Offerings without history keep the catalog's price.
+ */
+static int spot_from_history(struct store *st, const struct config *cfg, struct offering *offers,
+			     size_t n, struct err *e)
+{
+	const char *how = config_str(cfg, "policy.spot_price", "median");
+	struct store_spot_row *rows = NULL;
+	double window, *v = NULL;
+	size_t nrows = 0, i, j, k;
+	int64_t newest = 0;
+	int rc;
+
+	if (strcmp(how, "catalog") == 0)
+		return 0;
+	if (strcmp(how, "median") != 0)
+		return err_set(e, ERR_INPUT, "%s: \"policy.spot_price\" is \"%s\": use median or "
+			       "catalog", config_path(cfg), how);
+	if ((rc = config_double(cfg, "policy.spot_price_window_hours", 168, &window, e)) < 0)
+		return rc;
+	if (!(window > 0))
+		return err_set(e, ERR_INPUT, "%s: \"policy.spot_price_window_hours\" must be > 0",
+			       config_path(cfg));
+	if ((rc = store_spot_list(st, NULL, NULL, NULL, NULL, INT64_MIN, &rows, &nrows, e)) < 0)
+		return rc;
+	for (i = 0; i < nrows; i++)
+		newest = rows[i].p.ts > newest ? rows[i].p.ts : newest;
+	if (nrows && (v = calloc(nrows, sizeof(double))) == NULL) {
+		free(rows);
+		return err_nomem(e);
+	}
+	for (i = 0; i < n; i++) {
+		for (j = 0, k = 0; j < nrows; j++)
+			if (rows[j].p.ts >= newest - (int64_t)(window * 3600) &&
+			    strcmp(rows[j].provider, offers[i].provider) == 0 &&
+			    strcmp(rows[j].p.region, offers[i].region) == 0 &&
+			    strcmp(rows[j].p.instance_type, offers[i].instance_type) == 0)
+				v[k++] = rows[j].p.price;
+		if (k == 0)
+			continue;
+		qsort(v, k, sizeof(double), dcmp_asc);
+		offers[i].spot = k % 2 ? v[k / 2] : (v[k / 2 - 1] + v[k / 2]) / 2;
+	}
+	free(v);
+	free(rows);
+	return 0;
+}
+
 static int from_store(struct cmd_ctx *ctx, struct plan_args *a, struct config *cfg,
 		      struct err *e)
 {
@@ -421,6 +480,8 @@ static int from_store(struct cmd_ctx *ctx, struct plan_args *a, struct config *c
 	}
 	for (i = 0; i < noffers; i++)
 		offers[i] = so[i].o;
+	if ((rc = spot_from_history(st, cfg, offers, noffers, e)) < 0)
+		goto out;
 	if ((rc = plan_run(&r, offers, noffers, &d, cfg, &a->po, e)) < 0)
 		goto out;
 	/* the stored result carries the plan's id, so a re-read plan names itself */
@@ -433,7 +494,8 @@ static int from_store(struct cmd_ctx *ctx, struct plan_args *a, struct config *c
 		 "\"relax\":%s}", share, quantile, a->po.relax ? "true" : "false");
 	if ((rc = store_begin(st, e)) < 0)
 		goto out;
-	if ((rc = store_plan_put(st, a->mode == MODE_FLEET ? "fleet" : a->mode == MODE_COMMITMENTS ? "commitments" : "plan", d.start, d.nhours, r->rp.total_cost, inputs, policy,
+	if ((rc = store_plan_put(st, a->mode == MODE_FLEET ? "fleet" : a->mode == MODE_COMMITMENTS ?
+				 "commitments" : "plan", d.start, d.nhours, r->rp.total_cost, inputs, policy,
 				 "{}", &plan_id, e)) < 0)
 		goto out;
 	snprintf(idbuf, sizeof(idbuf), "%lld", (long long)plan_id);

@@ -132,6 +132,36 @@ int reports_weekly_html(FILE *f, const struct reports_weekly *w, struct err *e)
 		}
 		fprintf(f, "</table>\n");
 	}
+	{
+		const char *pv[64], *gm[64];
+		size_t np = rp_keys(w, 0, pv, 64), ng = rp_keys(w, 1, gm, 64), x, g;
+		int any = 0;
+
+		for (x = 0; x < np; x++)
+			for (g = 0; g < ng; g++)
+				for (k = 0; k < REPORTS_NTYPES; k++) {
+					double pl = rp_sum(w, REPORTS_PLANNED, k, pv[x], gm[g]);
+					double us = u ? rp_sum(w, REPORTS_USED, k, pv[x], gm[g]) : NAN;
+
+					if (pl == 0 && !(us > 0))
+						continue;
+					if (!any)
+						fprintf(f, "<h3>By provider, GPU model and purchase type "
+							   "(USD)</h3>\n<table><tr><th>provider</th><th>GPU "
+							   "model</th><th>type</th><th>planned</th><th>used"
+							   "</th></tr>\n");
+					any = 1;
+					fprintf(f, "<tr>");
+					td_text(f, pv[x]);
+					td_text(f, gm[g]);
+					fprintf(f, "<td>%s</td>", rp_type_names[k]);
+					td_usd(f, pl);
+					td_usd(f, us);
+					fprintf(f, "</tr>\n");
+				}
+		if (any)
+			fprintf(f, "</table>\n");
+	}
 	/* cost per day by purchase type: last week as used (or planned), next week planned */
 	for (i = 0; i < w->ncharges; i++) {
 		const struct reports_charge *c = &w->charges[i];

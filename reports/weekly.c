@@ -190,6 +190,34 @@ int reports_weekly_md(FILE *f, const struct reports_weekly *w, struct err *e)
 			fprintf(f, "\n");
 		}
 	}
+	{
+		const char *pv[64], *gm[64];
+		size_t np = rp_keys(w, 0, pv, 64), ng = rp_keys(w, 1, gm, 64), x, g;
+		int any = 0;
+
+		for (x = 0; x < np; x++)
+			for (g = 0; g < ng; g++)
+				for (k = 0; k < REPORTS_NTYPES; k++) {
+					double pl = rp_sum(w, REPORTS_PLANNED, k, pv[x], gm[g]);
+					double us = u ? rp_sum(w, REPORTS_USED, k, pv[x], gm[g]) : NAN;
+
+					if (pl == 0 && !(us > 0))
+						continue;
+					if (!any)
+						fprintf(f, "\n### By provider, GPU model and purchase type "
+							   "(USD)\n\n| provider | GPU model | type | planned "
+							   "| used |\n|---|---|---|---:|---:|\n");
+					any = 1;
+					fprintf(f, "| ");
+					md_text(f, pv[x]);
+					fprintf(f, " | ");
+					md_text(f, gm[g]);
+					fprintf(f, " | %s |", rp_type_names[k]);
+					md_usd(f, pl);
+					md_usd(f, us);
+					fprintf(f, "\n");
+				}
+	}
 	fprintf(f, "\n### Commitments and forecast accuracy\n\n| GPU model | real GPU-hours | "
 		   "reserved GPU-hours | utilization | coverage | MASE | in 80%% band | in 95%% band |\n"
 		   "|---|---:|---:|---:|---:|---:|---:|---:|\n");

@@ -235,12 +235,10 @@ static int cls_setup(struct cls *k, const struct solver_problem *p, size_t c, in
 	k->nlv = n;
 	for (i = 0; i < k->nlv; i++) {
 		struct level *l = &k->lv[i];
-		double pool = isnan(p->max_spot_pool_share) ? 1 : p->max_spot_pool_share;
 
 		l->dU = (long)ceil(l->d * k->K - 1e-7);
 		l->ownU = units_of(l->owned, k->K);
 		l->capU = units_of(p->max_spot_share * l->d, k->K);
-		(void)pool;
 		l->floorU = (long)ceil(p->min_ondemand_share * l->d * k->K - 1e-7);
 		if (l->dU > k->maxU)
 			k->maxU = l->dU;
@@ -333,11 +331,6 @@ static double hour_int(const struct cls *k, const struct level *l, long G, const
 		if (y >= R)
 			break;
 	}
-	if (k->nybp == 0 && l->floorU <= 0 && R <= cap && R >= 0 && smin[R] < BIG) {
-		best = smin[R];
-		*by = 0;
-		*bx = sarg[R];
-	}
 	return best;
 }
 
@@ -349,9 +342,7 @@ static double hour_relax(const struct cls *k, const struct level *l, long G, dou
 	double R = l->d - (double)G / k->K - l->owned, fl = p->min_ondemand_share * l->d;
 	double capleft = p->max_spot_share * l->d, pool, po = BIG, cost, rem, od;
 	size_t i;
-	size_t *ord = NULL;
 
-	(void)ord;
 	pool = isnan(p->max_spot_pool_share) ? BIG : p->max_spot_pool_share * l->d;
 	*odopt = (size_t)-1;
 	for (i = 0; i < k->nod; i++) {

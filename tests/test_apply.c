@@ -62,6 +62,21 @@ static void sleep_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
+/* Every fake started, so that the suite's cleanup stops those a failed assertion left. */
+static pid_t fakes[64];
+static size_t nfakes;
+
+static int suite_cleanup(void)
+{
+	size_t i;
+
+	for (i = 0; i < nfakes; i++)
+		if (fakes[i] > 0 && kill(fakes[i], SIGTERM) == 0)
+			waitpid(fakes[i], NULL, 0);
+	nfakes = 0;
+	return 0;
+}
+
 static int fake_start(struct fake *f, const char *dir)
 {
 	char pf[700];
@@ -76,7 +91,9 @@ static int fake_start(struct fake *f, const char *dir)
 		       (char *)NULL);
 		_exit(127);
 	}
-	for (i = 0; i < 200; i++) {
+	if (f->pid > 0 && nfakes < sizeof(fakes) / sizeof(fakes[0]))
+		fakes[nfakes++] = f->pid;
+	for (i = 0; i < 600; i++) {
 		if ((s = tu_read(pf, NULL)) != NULL) {
 			f->port = atoi(s);
 			free(s);
@@ -89,9 +106,14 @@ static int fake_start(struct fake *f, const char *dir)
 
 static void fake_stop(struct fake *f)
 {
+	size_t i;
+
 	if (f->pid > 0) {
 		kill(f->pid, SIGTERM);
 		waitpid(f->pid, NULL, 0);
+		for (i = 0; i < nfakes; i++)
+			if (fakes[i] == f->pid)
+				fakes[i] = 0;
 		f->pid = 0;
 	}
 }
@@ -1296,7 +1318,7 @@ static void test_azure(void)
 
 void apply_suite_register(void)
 {
-	CU_pSuite s = CU_add_suite("apply", NULL, NULL);
+	CU_pSuite s = CU_add_suite("apply", NULL, suite_cleanup);
 
 	CU_add_test(s, "the plan's hour per pool", test_desired_hour);
 	CU_add_test(s, "scale-down youngest first, only capplan's pools", test_reconcile_youngest_first);

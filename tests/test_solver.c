@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "planner/store.h"
+#include "planner/store_prices.h"
 #include "solver/solver.h"
 #include "tests/testutil.h"
 
@@ -577,8 +579,9 @@ static void test_cli_plan(void)
 }
 
 /*
- * The CLI with a config: quotas (28 as in test_hand_quota, its dual), budget (19 < the unquoted 20), allowed regions,
- * the LP written for glpsol.
+ * The CLI with a config: quotas (28 as in test_hand_quota, its dual), budget (19 < the 20
+ * without the quota: 1 over), allowed regions (r2 only: 10 GPUs at 2 for 2 hours = 40), the
+ * LP written for glpsol (objective 28).
  */
 static void test_cli_policy(void)
 {
@@ -627,14 +630,16 @@ static void test_cli_owned_substitution(void)
 	const char *dir = tu_tmpdir();
 	char args[1024], *out = NULL, *err = NULL;
 
-	tu_write(tu_path(dir, "o.yaml"), "commitments:\n  - {offering: aws/us-east-1/g1, count: 2}\n");
+	tu_write(tu_path(dir, "o.yaml"),
+		 "commitments:\n  - {offering: aws/us-east-1/g1, count: 2}\n");
 	snprintf(args, sizeof(args), "--config o.yaml plan --offerings %s --demand %s --json",
 		 tu_src("tests/data/solver/offerings.csv"), tu_src("tests/data/solver/demand.csv"));
 	CU_ASSERT_EQUAL(tu_capplan(dir, args, &out, &err), 0);
 	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "\"total_cost\":112,"));
 	free(out);
 	free(err);
-	tu_write(tu_path(dir, "s.yaml"), "substitutions:\n  - {class: A100, model: H100, factor: 2}\n");
+	tu_write(tu_path(dir, "s.yaml"),
+		 "substitutions:\n  - {class: A100, model: H100, factor: 2}\n");
 	tu_write(tu_path(dir, "s.csv"), "provider,region,instance_type,gpu_model,gpus_per_instance,"
 		 "vcpus,memory_gib,ondemand_hourly,spot_hourly,reserved_1y_hourly,reserved_3y_hourly,"
 		 "spot_interruption_rate\naws,r1,h1,H100,1,8,64,10,,,,\naws,r1,a1,A100,1,8,64,6,,,,\n");
@@ -648,6 +653,63 @@ static void test_cli_owned_substitution(void)
 				   "--json", &out, &err), 0);
 	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "\"total_cost\":20,"));
 	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "\"ondemand\":{\"aws/r1/h1\":2}"));
+	free(out);
+	free(err);
+}
+
+/*
+ * From the store: flat 10 GPUs of usage, forecast 168 h (p90 = 10), the one-model catalog.
+ * With the catalog's spot price (4): 4 spot at 4 and 6 reserved g1 3y at 5 every hour:
+ * 46 x 168 = 7728. With spot history for g1 of 2, 3.5 and 3 in the last week (and 100 long
+ * before, outside the window) the median is 3: 42 x 168 = 7056.
+ */
+static void test_cli_store_spot_median(void)
+{
+	const char *dir = tu_tmpdir();
+	char args[512], *out = NULL, *err = NULL;
+	struct providers_spot_point pts[4];
+	struct store *st = NULL;
+	struct err e = ERR_INIT;
+	size_t i, added = 0;
+	FILE *f;
+
+	f = fopen(tu_path(dir, "u.csv"), "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fprintf(f, "timestamp,gpu_model,gpus\n");
+	for (i = 0; i < 336; i++)
+		fprintf(f, "2026-11-%02zuT%02zu:00:00Z,H100,10\n", 1 + i / 24, i % 24);
+	fclose(f);
+	snprintf(args, sizeof(args), "prices import %s && $CAPPLAN_BIN usage import u.csv && "
+		 "$CAPPLAN_BIN forecast", tu_src("tests/data/solver/offerings.csv"));
+	CU_ASSERT_EQUAL_FATAL(tu_capplan(dir, "init", NULL, NULL), 0);
+	CU_ASSERT_EQUAL_FATAL(tu_capplan(dir, args, NULL, NULL), 0);
+	CU_ASSERT_EQUAL(tu_capplan(dir, "plan --json", &out, &err), 0);
+	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "\"total_cost\":7728,"));
+	free(out);
+	free(err);
+	memset(pts, 0, sizeof(pts));
+	for (i = 0; i < 4; i++) {
+		snprintf(pts[i].region, sizeof(pts[i].region), "us-east-1");
+		snprintf(pts[i].zone, sizeof(pts[i].zone), "us-east-1%c", (int)('a' + i % 2));
+		snprintf(pts[i].instance_type, sizeof(pts[i].instance_type), "g1");
+	}
+	pts[0].ts = 1795000000 - 90 * 86400;	/* months before the others */
+	pts[0].price = 100;
+	pts[1].ts = 1795000000 - 86400;
+	pts[1].price = 2;
+	pts[2].ts = 1795000000 - 3600;
+	pts[2].price = 3.5;
+	pts[3].ts = 1795000000;
+	pts[3].price = 3;
+	CU_ASSERT_EQUAL_FATAL(store_open(&st, tu_path(dir, "capplan.db"), &e), 0);
+	CU_ASSERT_EQUAL(store_begin(st, &e), 0);
+	CU_ASSERT_EQUAL(store_spot_put(st, "aws", pts, 4, 1795000000, &added, &e), 0);
+	CU_ASSERT_EQUAL(store_commit(st, &e), 0);
+	store_close(st);
+	CU_ASSERT_EQUAL(added, 4);
+	CU_ASSERT_EQUAL(tu_capplan(dir, "plan --json", &out, &err), 0);
+	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "\"total_cost\":7056,"));
+	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "\"spot_hourly\":3,"));
 	free(out);
 	free(err);
 }
@@ -726,4 +788,5 @@ void solver_suite_register(void)
 	CU_add_test(s, "cli: quotas, duals, budget, regions, --write-lp", test_cli_policy);
 	CU_add_test(s, "cli: plan commitments", test_cli_commitments_ldc);
 	CU_add_test(s, "cli: owned commitments, substitution", test_cli_owned_substitution);
+	CU_add_test(s, "cli: spot at the median of the stored history", test_cli_store_spot_median);
 }
