@@ -310,8 +310,11 @@ static void fallback_offsets(double (*off)[5], size_t nb, const double *x, size_
 {
 	size_t i, k = 0, b, q;
 
-	for (i = 1; i < n; i++)
+	/* a change up is as likely as one down: both signs, so the interval holds the forecast */
+	for (i = 1; i < n; i++) {
 		tmp[k++] = x[i] - x[i - 1];
+		tmp[k++] = x[i - 1] - x[i];
+	}
 	if (k == 0)
 		tmp[k++] = 0;
 	qsort(tmp, k, sizeof(*tmp), fc_cmp_double);
@@ -345,7 +348,7 @@ int fc_select_run(struct forecast_result *r, const struct fc_series *s, struct e
 	ws = malloc((8 * s->n + 4 * FC_MAX_PERIOD + 64) * sizeof(*ws));
 	err = malloc(((nc + 1) * norig * hcv + 1) * sizeof(*err));
 	fc = malloc((s->horizon + hcv + 1) * sizeof(*fc));
-	tmp = malloc((norig * hcv + s->n + nc * s->horizon + 1) * sizeof(*tmp));
+	tmp = malloc((norig * hcv + 2 * s->n + nc * s->horizon + 1) * sizeof(*tmp));
 	off = malloc(nb * sizeof(*off));
 	if (!ws || !err || !fc || !tmp || !off) {
 		rc = err_nomem(e);

@@ -344,7 +344,8 @@ static int read_series_csv(const char *path, struct sset *s, struct err *e)
 		goto out;
 	}
 	qsort(v, n, sizeof(*v), cmp_obs);
-	rc = densify(s, v, n, e);
+	if ((rc = densify(s, v, n, e)) < 0)
+		err_wrap(e, "%s", path);
 out:
 	free(v);
 	csv_free(r);
@@ -388,7 +389,8 @@ static int read_input(const char *path, struct sset *s, struct err *e)
 		v[i].v = rows[i].gpus;
 	}
 	qsort(v, n, sizeof(*v), cmp_obs);
-	rc = densify(s, v, n, e);
+	if ((rc = densify(s, v, n, e)) < 0)
+		err_wrap(e, "%s", path);
 out:
 	free(v);
 	free(rows);

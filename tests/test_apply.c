@@ -1316,6 +1316,68 @@ static void test_azure(void)
 	fake_stop(&f);
 }
 
+/* Credentials that do not work: a clear failure, exit 1, no secret in it or the store. */
+static void test_bad_credentials(void)
+{
+	struct fake f;
+	char *out = NULL, *err = NULL, *pub, *db;
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	setup_multi(&f, "{\"throttle\": {\"instances.list\": 1}}");
+	/* the fake now checks the JWT against another key */
+	pub = tu_read(tu_src("tests/data/apply/other.pub.pem"), NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(pub);
+	buf_puts(&b, "{\"gcp_public_key\": \"");
+	for (i = 0; pub[i]; i++)
+		if (pub[i] == '\n')
+			buf_puts(&b, "\\n");
+		else
+			buf_putc(&b, pub[i]);
+	buf_puts(&b, "\"}");
+	fake_config(&f, buf_str(&b));
+	buf_release(&b);
+	free(pub);
+	CU_ASSERT_EQUAL(apply_multi(&f, "--provider gcp --yes", &out, &err), 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "gcp token"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "HTTP 400"));
+	CU_ASSERT_PTR_NULL(strstr(err, "PRIVATE KEY"));
+	free(out);
+	free(err);
+	/* a wrong Azure client secret */
+	setenv("AZURE_CLIENT_SECRET", "wrong-s3cret-value", 1);
+	CU_ASSERT_EQUAL(apply_multi(&f, "--provider azure --yes", &out, &err), 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "azure token"));
+	CU_ASSERT_PTR_NULL(strstr(err, "wrong-s3cret"));
+	free(out);
+	free(err);
+	setenv("AZURE_CLIENT_SECRET", "s3cret-azure-value", 1);
+	CU_ASSERT_EQUAL(tu_capplan(f.dir, "--config capplan.yaml audit", &out, &err), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "oauth.token"));
+	CU_ASSERT_PTR_NULL(strstr(out, "s3cret"));
+	free(out);
+	free(err);
+	db = tu_read(tu_path(f.dir, "st.db"), NULL);
+	CU_ASSERT_PTR_NULL(strstr(db, "s3cret"));
+	free(db);
+	/* and with the right key the throttled listing is retried and the run converges */
+	pub = tu_read(tu_src("tests/data/apply/gcp-sa.pub.pem"), NULL);
+	buf_puts(&b, "{\"gcp_public_key\": \"");
+	for (i = 0; pub[i]; i++)
+		if (pub[i] == '\n')
+			buf_puts(&b, "\\n");
+		else
+			buf_putc(&b, pub[i]);
+	buf_puts(&b, "\", \"throttle\": {\"instances.list\": 1}}");
+	fake_config(&f, buf_str(&b));
+	buf_release(&b);
+	free(pub);
+	CU_ASSERT_EQUAL(apply_multi(&f, "--provider gcp --yes", &out, &err), 0);
+	free(out);
+	free(err);
+	fake_stop(&f);
+}
+
 void apply_suite_register(void)
 {
 	CU_pSuite s = CU_add_suite("apply", NULL, suite_cleanup);
@@ -1338,5 +1400,6 @@ void apply_suite_register(void)
 	CU_add_test(s, "--plan latest|ID from the store; bad input", test_stored_plan_and_bad_input);
 	CU_add_test(s, "gcp: dry run, zones, converge, no-op, scale-down", test_gcp);
 	CU_add_test(s, "gcp: kill -9 then re-run replays the requestId", test_gcp_kill9_replays_request_id);
+	CU_add_test(s, "bad gcp and azure credentials: exit 1, no secret", test_bad_credentials);
 	CU_add_test(s, "azure: dry run, capacity, converge, no-op, scale-in", test_azure);
 }

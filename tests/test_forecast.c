@@ -286,6 +286,18 @@ static void test_short_history(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(r->note, "24-hour"));
 	CU_ASSERT_DOUBLE_EQUAL(r->mean[4], y[99], 1e-12);
 	forecast_result_free(r);
+	/* six rising hours: too few for any cross-validation; the interval comes from the hourly
+	 * changes, both ways, around the last value */
+	{
+		static const double up[6] = { 1, 2, 3, 4, 5, 6 };
+
+		r = run(up, 6, FORECAST_AUTO, 4, NULL);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+		CU_ASSERT_PTR_NOT_NULL(strstr(r->note, "too short to measure errors"));
+		CU_ASSERT(r->lo95[0] < r->mean[0] && r->mean[0] < r->hi95[0]);
+		CU_ASSERT(r->hi95[3] - r->lo95[3] >= r->hi95[0] - r->lo95[0]);
+		forecast_result_free(r);
+	}
 	/* one hour still forecasts; none is an input error */
 	r = run(y, 1, FORECAST_AUTO, 3, NULL);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
