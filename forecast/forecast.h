@@ -30,7 +30,7 @@ struct forecast_opts {
 /* auto, 168 hours ahead, seasons of 24 and 168 hours */
 #define FORECAST_OPTS_INIT { FORECAST_AUTO, 168, { 24, 168, 0, 0 } }
 
-/* The forecast of one series: arrays of `horizon` values, quantiles clipped at 0. */
+/* The forecast of one series: arrays of `horizon` values, clipped at 0 (see below). */
 struct forecast_result {
 	size_t horizon;
 	double *mean;
@@ -42,9 +42,10 @@ struct forecast_result {
 
 /*
  * Methods (see forecast/fc.h for the parts):
- * - auto: every method below and the seasonal medians (the median of the same hour over the
- *   last 10 days, and over the last 5 weeks) are cross-validated at rolling origins a day
- *   apart over the last four weeks, for the requested horizon (at most 336 h); the one with
+ * - auto: every method below, and for each season the seasonal median (the median of the
+ *   same hour over the last 10 days, or 5 weeks) and the level-following seasonal median
+ *   (that median shape on the level of the last day), are cross-validated at rolling
+ *   origins a day apart over the last four weeks, for the requested horizon (at most 336 h); the one with
  *   the smallest mean absolute error wins, or the mean of the best k (k = 2..all), or the
  *   median of all, when that does better;
  * - naive, snaive (the longest season), snaive24, snaive168;

@@ -17,9 +17,6 @@
 enum { K_NAIVE, K_SNAIVE, K_SMEAN, K_SLEVEL, K_ETS, K_THETA, K_MSTL };
 
 #define MAX_CAND 16
-#ifndef FC_CV_DECAY
-#define FC_CV_DECAY 1.0
-#endif
 #ifndef FC_SHORT
 #define FC_SHORT 672.0
 #endif
@@ -192,23 +189,18 @@ static double median_of(const double *a, size_t n, size_t stride, size_t j, doub
 	return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
-/*
- * The cross-validated error of e[o * hcv + h] (NAN = none): the mean absolute error, each
- * origin weighted FC_CV_DECAY times less than the next more recent one (origin 0 is the most
- * recent), so that a series that changed lately is judged on its present.
- */
+/* The cross-validated error of e[o * hcv + h] (NAN = none): its mean absolute value. */
 static double cv_score(const double *e, size_t norig, size_t hcv)
 {
-	double sum = 0, wsum = 0, w = 1;
-	size_t o, h;
+	double sum = 0;
+	size_t i, cnt = 0;
 
-	for (o = 0; o < norig; o++, w *= FC_CV_DECAY)
-		for (h = 0; h < hcv; h++)
-			if (!isnan(e[o * hcv + h])) {
-				sum += w * fabs(e[o * hcv + h]);
-				wsum += w;
-			}
-	return wsum > 0 ? sum / wsum : HUGE_VAL;
+	for (i = 0; i < norig * hcv; i++)
+		if (!isnan(e[i])) {
+			sum += fabs(e[i]);
+			cnt++;
+		}
+	return cnt ? sum / (double)cnt : HUGE_VAL;
 }
 
 /* Quantile levels, in the order of the result's arrays after mean. */

@@ -598,10 +598,11 @@ static int lever_cmp(const void *a, const void *b)
 }
 
 /*
- * The three largest levers, priced by re-planning next week's demand on the LP relaxation
- * with one thing moved at a time: the spot share up 10 points, the covered quantile down to
- * the median, each provider left out. A finite difference, not a dual: it prices the
- * whole step, not the first unit.
+ * The three largest levers, on the LP relaxation of next week's plan: each binding quota by
+ * the solver's dual (a tenth more quota), and by re-planning with one thing moved at a
+ * time: the spot share up 10 points, the covered quantile down to the median, each provider
+ * left out. The re-plans are finite differences: they price the whole step, not the first
+ * unit, so a constraint that stops binding half-way is not over-counted.
  */
 static int levers(struct weekly *w, struct store *st, struct config *cfg, const char *inputs,
 		  struct err *e)
@@ -638,9 +639,28 @@ static int levers(struct weekly *w, struct store *st, struct config *cfg, const 
 	}
 	for (i = 0; i < n; i++)
 		offs[i] = so[i].o;
+	po.duals = 1;
 	if ((rc = plan_run(&r, offs, n, &d, cfg, &po, e)) < 0)
 		goto soft;
+	po.duals = 0;
 	base = r->rp.total_cost;
+	/* quotas are priced by the solver's duals: USD per GPU (or vCPU) of quota over the
+	 * horizon, scaled here to a step of a tenth of the quota (at least one unit) */
+	for (i = 0; r->sp->quota_value && i < r->nquotas && nc < 8; i++) {
+		const struct solver_quota *qu = &r->quotas[i];
+		double step = fmax(1, floor(qu->limit / 10));
+
+		if (!(r->sp->quota_value[i] > 0.005))
+			continue;
+		snprintf(names[nc], sizeof(names[0]), "quota %s/%s%s%s %.0f -> %.0f", qu->provider,
+			 qu->region, qu->family ? " family " : "", qu->family ? qu->family : "",
+			 qu->limit, qu->limit + step);
+		snprintf(whats[nc], sizeof(whats[0]), "the quota binds: each more %s is worth %.2f "
+			 "USD next week (solver dual)", qu->family ? "vCPU" : "GPU",
+			 r->sp->quota_value[i]);
+		cand[nc].saving = step * r->sp->quota_value[i];
+		nc++;
+	}
 	plan_result_free(r);
 	r = NULL;
 	share = w->share;

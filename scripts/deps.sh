@@ -5,7 +5,7 @@ set -eu
 
 PKGS="libglpk-dev libyajl-dev libcunit1-dev libcurl4-openssl-dev libssl-dev
 libsqlite3-dev libyaml-dev libxml2-dev zlib1g-dev pkg-config make gcc python3 glpk-utils
-chromium"
+chromium openssl"
 # extra packages a target asks for (e.g. glpk-utils for the solver's glpsol cross-check)
 PKGS="$PKGS ${CAPPLAN_EXTRA_PKGS:-}"
 

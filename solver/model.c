@@ -638,7 +638,13 @@ static void model_duals(struct model *m, const struct solver_problem *p, struct 
 						       * 0.01 * dem(p, c, m->lv_first[l]);
 }
 
-int solver_solve_milp(struct solver_plan **out, const struct solver_problem *p, struct err *e)
+/*
+ * The whole model as one MILP. lp_floor: when no whole solution comes within the time, give
+ * the LP relaxation's reserved counts rounded down instead (status FEASIBLE, the LP bound),
+ * for the two-stage solve, which only needs reserved counts and a bound.
+ */
+static int milp(struct solver_plan **out, const struct solver_problem *p, int lp_floor,
+		struct err *e)
 {
 	struct solver_plan *s = NULL;
 	struct model m;
@@ -647,6 +653,7 @@ int solver_solve_milp(struct solver_plan **out, const struct solver_problem *p, 
 	struct bound_cb cb;
 	double limit = p->time_limit > 0 ? p->time_limit : 60, lpobj;
 	int rc, r;
+	size_t j;
 
 	*out = NULL;
 	memset(&m, 0, sizeof(m));
@@ -665,11 +672,15 @@ int solver_solve_milp(struct solver_plan **out, const struct solver_problem *p, 
 		goto out;
 	}
 	if (r != 0 || glp_get_status(m.lp) != GLP_OPT) {
-		rc = err_set(e, ERR_RUNTIME, "the LP relaxation was not solved within %g s (glpk %d)",
+		rc = err_set(e, ERR_RUNTIME, "the LP relaxation was not solved within %g s (glpk %d): "
+			     "raise --time-limit, or plan the hours with plan fleet",
 			     limit, r);
 		goto out;
 	}
 	lpobj = glp_get_obj_val(m.lp);
+	for (j = 0; j < p->noptions * SOLVER_TERMS; j++)
+		if (m.colR[j])
+			s->reserved[j] = (int)floor(glp_get_col_prim(m.lp, m.colR[j]) + 1e-9);
 	glp_init_iocp(&ip);
 	ip.msg_lev = GLP_MSG_OFF;
 	ip.tm_lim = (int)(limit * 1000);
@@ -687,10 +698,19 @@ int solver_solve_milp(struct solver_plan **out, const struct solver_problem *p, 
 		goto out;
 	}
 	if (glp_mip_status(m.lp) != GLP_OPT && glp_mip_status(m.lp) != GLP_FEAS) {
+		if (lp_floor) {
+			s->status = SOLVER_FEASIBLE;
+			s->lower_bound = cb.bound;
+			s->total_cost = NAN;
+			*out = s;
+			s = NULL;
+			goto out;
+		}
 		rc = err_set(e, ERR_RUNTIME, "no whole-instance plan found within %g s (glpk %d)",
 			     limit, r);
 		goto out;
 	}
+	memset(s->reserved, 0, p->noptions * SOLVER_TERMS * sizeof(int));
 	model_extract(&m, p, s, 1);
 	s->total_cost = solver_plan_cost(p, s);
 	if (glp_mip_status(m.lp) == GLP_OPT) {
@@ -712,6 +732,11 @@ out:
 	model_free(&m);
 	solver_plan_free(s);
 	return rc;
+}
+
+int solver_solve_milp(struct solver_plan **out, const struct solver_problem *p, struct err *e)
+{
+	return milp(out, p, 0, e);
 }
 
 int solver_write_lp(const struct solver_problem *p, const char *path, struct err *e)
@@ -1243,7 +1268,10 @@ static int solve_two_stage(struct solver_plan **out, const struct solver_problem
 
 	*out = NULL;
 	q.time_limit = limit / 4;
-	if ((rc = solver_solve_milp(&full, &q, &e2)) == ERR_INFEASIBLE) {
+	/* (not for large models: GLPK's branch and bound has no chance there) */
+	if (p->noptions * p->nhours > 20000)
+		rc = ERR_RUNTIME;
+	else if ((rc = solver_solve_milp(&full, &q, &e2)) == ERR_INFEASIBLE) {
 		*e = e2;
 		return rc;
 	}
@@ -1256,7 +1284,7 @@ static int solve_two_stage(struct solver_plan **out, const struct solver_problem
 	q.duals = 0;
 	/* the reserved counts are needed: at least a second, whatever the limit */
 	q.time_limit = limit / 2 > 1 ? limit / 2 : 1;
-	if ((rc = solver_solve_milp(&rel, &q, e)) < 0)
+	if ((rc = milp(&rel, &q, 1, e)) < 0)
 		goto out;
 	/* the reserved counts become owned capacity of twin options that sell nothing */
 	if ((opt = calloc(2 * p->noptions + 1, sizeof(*opt))) == NULL) {

@@ -787,6 +787,46 @@ static void test_weekly_levers(void)
 	yajl_tree_free(root);
 	free(out);
 	free(err);
+	out = err = NULL;
+	/* a binding quota is priced by the solver's dual: one provider, the cheap region capped
+	 * at 2 GPUs (so no provider levers compete with it) */
+	tu_write(tu_path(dir, "o2.csv"), "provider,region,instance_type,gpu_model,gpus_per_instance,"
+		 "vcpus,memory_gib,ondemand_hourly,spot_hourly,reserved_1y_hourly,reserved_3y_hourly,"
+		 "spot_interruption_rate\n"
+		 "aws,us-east-1,g4dn.xlarge,T4,1,4,16,1.0,0.3,0.5,,\n"
+		 "aws,us-west-2,g4dn.xlarge,T4,1,4,16,2.0,0.9,1.5,,\n");
+	tu_write(tu_path(dir, "q.yaml"), "quotas:\n  - {provider: aws, region: us-east-1, gpus: 2}\n");
+	CU_ASSERT_EQUAL_FATAL(tu_sh(dir, "B=\"$CAPPLAN_BIN\"; $B --db q.db prices import o2.csv && "
+				    "$B --db q.db usage import u.csv && $B -q --db q.db forecast && "
+				    "$B --config q.yaml --db q.db plan --json > /dev/null", NULL, NULL), 0);
+	rc = tu_capplan(dir, "--config q.yaml --db q.db report weekly --week 2026-W46 --json", &out,
+			&err);
+	CU_ASSERT_EQUAL(rc, 0);
+	root = out ? yajl_tree_parse(out, NULL, 0) : NULL;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+	lv = jpath(root, "next_week", "levers", NULL);
+	CU_ASSERT_FATAL(YAJL_IS_ARRAY(lv));
+	{
+		int quota = 0;
+
+		for (i = 0; i < YAJL_GET_ARRAY(lv)->len; i++) {
+			yajl_val l = YAJL_GET_ARRAY(lv)->values[i];
+			yajl_val name = jpath(l, "name", NULL, NULL);
+			const char *nm = YAJL_IS_STRING(name) ? YAJL_GET_STRING(name) : NULL;
+
+			if (nm && strncmp(nm, "quota aws/us-east-1 2 -> 3", 26) == 0) {
+				quota = 1;
+				/* worth something, and never more than the widest price gap
+				 * between the regions (1.0 an hour) for every hour of the week */
+				CU_ASSERT(jnum(l, "weekly_saving", NULL, NULL) > 0);
+				CU_ASSERT(jnum(l, "weekly_saving", NULL, NULL) <= 1.0 * 168 + 1e-6);
+			}
+		}
+		CU_ASSERT(quota);
+	}
+	yajl_tree_free(root);
+	free(out);
+	free(err);
 }
 
 void reports_suite_register(void)

@@ -450,6 +450,40 @@ static void test_hourly_matches_milp(void)
 	CU_ASSERT(n >= 10);	/* most cases are feasible: the comparison ran */
 }
 
+/* Under quotas (relaxed fleet: exact): more quota never costs more, a dearer price never less. */
+static void test_quota_properties(void)
+{
+	struct rcase c;
+	struct solver_quota q = { "aws", "r1", NULL, SOLVER_QUOTA_ANY, 0 };
+	int i, n = 0;
+
+	for (i = 0; i < 15; i++) {
+		double base, v;
+		size_t k;
+		int rc;
+
+		random_case(&c);
+		for (k = 0; k < NO; k++)
+			c.o[k].region = k % 2 ? "r1" : "r2";
+		q.limit = 8 + (double)(i % 5) * 3;
+		c.p.quotas = &q;
+		c.p.nquotas = 1;
+		c.p.no_reserve = 1;
+		c.p.relax = 1;
+		base = solve_cost(&c.p, &rc);
+		if (rc < 0)
+			continue;
+		n++;
+		q.limit += 5;
+		v = solve_cost(&c.p, NULL);
+		CU_ASSERT(v <= base + 1e-9 * (1 + base));
+		q.limit -= 5;
+		c.o[(size_t)i % NO].ondemand *= 1.5;
+		CU_ASSERT(solve_cost(&c.p, NULL) >= base - 1e-9 * (1 + base));
+	}
+	CU_ASSERT(n >= 5);
+}
+
 /*
  * Whole instances with reserved decisions under quotas and almost no time: whichever way the
  * plan is found (the whole MILP, or reserved counts from the mixed problem then hour by hour)
@@ -782,6 +816,7 @@ void solver_suite_register(void)
 	CU_add_test(s, "fleet under quotas = GLPK MILP of the whole model", test_hourly_matches_milp);
 	CU_add_test(s, "reserved under quotas, little time: bounds hold", test_two_stage_bounds);
 	CU_add_test(s, "properties: prices, demand, constraints", test_properties);
+	CU_add_test(s, "properties under quotas", test_quota_properties);
 	CU_add_test(s, "glpsol agrees on the written LP", test_write_lp_glpsol);
 	CU_add_test(s, "load-duration curve = hourly model", test_ldc_exact);
 	CU_add_test(s, "cli: plan --json exact costs, exit 3", test_cli_plan);
