@@ -1,11 +1,16 @@
 /*
- * The solver's entry point and the GLPK model (the only file that includes <glpk.h>).
+ * The solver's entry point and the GLPK models (the only file that includes <glpk.h>).
  *
- * solver_solve picks the path: problems whose GPU models share no constraint go to the
- * structured exact solver (dp.c); quotas and the per-pool spot cap on whole instances couple
- * offerings within an hour, so those are solved here as one MILP in which hours with the same
- * demand and owned capacity are merged (given the reserved counts they have the same optimal
- * answer, so merging is exact), within the time limit and with a proven gap.
+ * solver_solve picks the path by what couples the decisions:
+ * - nothing (no quotas; no per-pool spot cap on whole instances): each GPU model alone, exactly,
+ *   by the structured solver (dp.c);
+ * - quotas (or the pool cap) but no reserved decisions (plan fleet): hour by hour, with
+ *   dominated offerings pruned (solve_hourly);
+ * - quotas and reserved decisions, relaxed: one MILP whose hours with the same demand and owned
+ *   capacity are merged (given the reserved counts they have the same optimal answer, so the
+ *   merge is exact), within the time limit and with a proven gap;
+ * - the same with whole instances: that MILP briefly, else reserved counts from the relaxed
+ *   problem and then hour by hour (solve_two_stage), with the gap to the relaxed bound.
  */
 #include "solver/internal.h"
 
@@ -926,10 +931,18 @@ static int round_repair(struct hctx *h, double *x, const double *ub)
 /* the gap one hour's whole-instance plan is pushed to before moving on */
 #define HOUR_GAP 5e-4
 
-int solver_solve_hourly(struct solver_plan **out, const struct solver_problem *p,
-			struct err *e);
-int solver_solve_hourly(struct solver_plan **out, const struct solver_problem *p,
-			struct err *e)
+/*
+ * The fleet (no new reserved capacity): given what is owned, every hour is its own small
+ * model. One GLPK problem over the offerings left after pruning is re-solved hour by hour
+ * (only bounds change: dual simplex from the last basis); hours with the same demand and
+ * owned capacity are solved once. Relaxed, each hour's LP optimum is the answer. With whole
+ * instances the hour's LP (its bounds rounded where every offering delivers whole GPUs) is
+ * the bound; rounding and repair give a plan, and branch and bound (GLPK, cuts on, started
+ * from that plan) runs until the hour is within HOUR_GAP of its bound or its share of the
+ * time is spent. The gap reported is proven against the sum of the hours' bounds.
+ */
+static int solve_hourly(struct solver_plan **out, const struct solver_problem *p,
+			       struct err *e)
 {
 	struct solver_plan *s = NULL;
 	glp_prob *lp = NULL;
@@ -938,7 +951,7 @@ int solver_solve_hourly(struct solver_plan **out, const struct solver_problem *p
 	char *ks = NULL, *kd = NULL;
 	int *rowCover = NULL, *rowSpot = NULL, *rowFloor = NULL, *rowQuota = NULL;
 	size_t *ord = NULL, o, c, q, t, g, ncols = 0;
-	double limit = p->time_limit > 0 ? p->time_limit : 60, lb = 0, ub = 0, ilb = 0;
+	double limit = p->time_limit > 0 ? p->time_limit : 60, lb = 0, ilb = 0;
 	double *vals = NULL;
 	clock_t start = clock();
 	glp_smcp sp;
@@ -1194,7 +1207,6 @@ int solver_solve_hourly(struct solver_plan **out, const struct solver_problem *p
 			}
 			ilb += (double)n * (hlb < used ? hlb : used);
 		}
-		ub += (double)n * used;
 		for (k = 0; k < n; k++)
 			for (g = 0; g < ncols; g++)
 				if (vals[g] > 1e-9)
@@ -1208,7 +1220,6 @@ int solver_solve_hourly(struct solver_plan **out, const struct solver_problem *p
 	if (p->relax || s->gap < 1e-9)
 		s->gap = 0;
 	s->status = s->gap > 0 ? SOLVER_FEASIBLE : SOLVER_OPTIMAL;
-	(void)ub;
 	*out = s;
 	s = NULL;
 	goto out;
@@ -1313,7 +1324,7 @@ static int solve_two_stage(struct solver_plan **out, const struct solver_problem
 	q.time_limit = limit - (double)(clock() - start) / CLOCKS_PER_SEC;
 	if (q.time_limit < 1)
 		q.time_limit = 1;
-	if ((rc = solver_solve_hourly(&hr, &q, e)) < 0)
+	if ((rc = solve_hourly(&hr, &q, e)) < 0)
 		goto out;
 	if ((rc = plan_new(&s, p, e)) < 0)
 		goto out;
@@ -1358,7 +1369,7 @@ int solver_solve(struct solver_plan **out, const struct solver_problem *p, struc
 	if ((rc = check_problem(p, e)) < 0)
 		return rc;
 	if (p->no_reserve && needs_milp(p)) {
-		if ((rc = solver_solve_hourly(&s, p, e)) < 0)
+		if ((rc = solve_hourly(&s, p, e)) < 0)
 			return rc;
 	} else if (needs_milp(p) && !p->relax) {
 		if ((rc = solve_two_stage(&s, p, e)) < 0)

@@ -788,6 +788,19 @@ static void test_weekly_levers(void)
 	free(out);
 	free(err);
 	out = err = NULL;
+	/* whatif from the store: the latest forecast is the baseline; twice the demand costs
+	 * more, and the delta is the difference of the two totals */
+	CU_ASSERT_EQUAL(tu_capplan(dir, "--db s.db whatif --set 'demand*=2' --json", &out, NULL), 0);
+	root = out ? yajl_tree_parse(out, NULL, 0) : NULL;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+	CU_ASSERT(jnum(root, "scenario", "total_cost", NULL) > jnum(root, "baseline", "total_cost",
+								     NULL));
+	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "delta", "total_cost", NULL),
+			       jnum(root, "scenario", "total_cost", NULL) -
+			       jnum(root, "baseline", "total_cost", NULL), 1e-9);
+	yajl_tree_free(root);
+	free(out);
+	out = NULL;
 	/* a binding quota is priced by the solver's dual: one provider, the cheap region capped
 	 * at 2 GPUs (so no provider levers compete with it) */
 	tu_write(tu_path(dir, "o2.csv"), "provider,region,instance_type,gpu_model,gpus_per_instance,"

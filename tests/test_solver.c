@@ -648,6 +648,13 @@ static void test_cli_policy(void)
 	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "\"total_cost\":40,"));
 	free(out);
 	free(err);
+	/* data residency that allows no offering: infeasible, and says why */
+	tu_write(tu_path(dir, "n.yaml"), "policy:\n  allowed_providers: [gcp]\n");
+	snprintf(args, sizeof(args), "--config n.yaml plan --offerings %s --demand %s", off, dem);
+	CU_ASSERT_EQUAL(tu_capplan(dir, args, &out, &err), 3);
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "policy.allowed_providers and allowed_regions"));
+	free(out);
+	free(err);
 }
 
 /*
