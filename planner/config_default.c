@@ -90,6 +90,8 @@ const char config_default_yaml[] =
 "  # inflight_seconds: 600\n"
 "  # Launch a spot pool's shortfall as on-demand stand-ins of the same offering (aws, gcp).\n"
 "  # fallback_to_ondemand: false\n"
+"  # Then the plan's other offerings with the same GPUs (provider, region, model, count).\n"
+"  # fallback_offerings: false\n"
 "# Where apply launches (see README.md):\n"
 "#   providers.aws: launch_template, subnets: [...]\n"
 "#   providers.gcp: project, zones: {us-central1: [us-central1-a]}, image, network,\n"
