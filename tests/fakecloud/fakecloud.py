@@ -260,6 +260,9 @@ GCP_SKUS = [
          0, AM),
     gsku("0A01-0000-0023", "E2 Instance Core running in Americas", "CPU", "OnDemand", "0",
          21811000, AM),
+    # a Spot SKU labelled OnDemand (it happens: SkyPilot #8125): must not become G2's price
+    gsku("0A01-0000-0024", "Spot Preemptible G2 Instance Core running in Americas", "CPU",
+         "OnDemand", "0", 9000000, ["us-central1"]),
 ]
 
 # --- faults ---------------------------------------------------------------------------------
