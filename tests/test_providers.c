@@ -412,8 +412,10 @@ static int fake_start(void)
 		return 0;
 	snprintf(fake_dir, sizeof(fake_dir), "%s", tu_tmpdir());
 	tu_write(tu_path(fake_dir, "faults.json"), "[]");
+	/* --watch-pid: the server goes away with the test process even if it crashes */
 	snprintf(cmd, sizeof(cmd), "python3 '%s' --port-file port --faults faults.json --log log "
-		 ">server.out 2>&1 & echo $! > pid", tu_src("tests/fakecloud/fakecloud.py"));
+		 "--watch-pid %ld >server.out 2>&1 & echo $! > pid",
+		 tu_src("tests/fakecloud/fakecloud.py"), (long)getpid());
 	if (tu_sh(fake_dir, cmd, NULL, NULL) != 0)
 		return -1;
 	for (i = 0; i < 200 && port == NULL; i++) {

@@ -3,7 +3,7 @@
 DescribeSpotPriceHistory, the Azure Retail Prices API and the GCP Cloud Billing Catalog,
 on 127.0.0.1, in their own wire formats, with paging, SigV4 checking and faults on demand.
 
-usage: fakecloud.py --port-file FILE [--faults FILE] [--log FILE]
+usage: fakecloud.py --port-file FILE [--faults FILE] [--log FILE] [--watch-pid PID]
 
 - Binds 127.0.0.1 on a free port and writes the port to --port-file once it listens.
 - AWS requests must carry a valid SigV4 signature for access key AKIDFAKE / secret
@@ -581,7 +581,17 @@ def main():
     ap.add_argument("--port-file", required=True)
     ap.add_argument("--faults")
     ap.add_argument("--log")
+    ap.add_argument("--watch-pid", type=int, help="exit when this process is gone")
     args = ap.parse_args()
+    if args.watch_pid:
+        def watch():
+            while True:
+                time.sleep(1)
+                try:
+                    os.kill(args.watch_pid, 0)
+                except OSError:
+                    os._exit(0)
+        threading.Thread(target=watch, daemon=True).start()
     srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     srv.daemon_threads = True
     srv.args = args
