@@ -359,6 +359,31 @@ static void test_slevel_recent_level(void)
 	CU_ASSERT_DOUBLE_EQUAL(out[0], 18.0 / 6 - 2.5, 1e-12);
 }
 
+/* A step 100 hours before the end: the last whole days after it are four (96 hours); a
+ * steady ramp and a weekly rhythm are no step. */
+static void test_last_break(void)
+{
+	size_t n = 24 * 30, i;
+	double *y = malloc(n * sizeof(*y));
+
+	for (i = 0; i < n; i++)
+		y[i] = sine(i) + (i >= n - 100 ? 40 : 0);
+	CU_ASSERT_EQUAL(fc_last_break(y, n), n - 96);
+	/* a fall is a step too, and a one-day burst is not */
+	for (i = 0; i < n; i++)
+		y[i] = sine(i) + (i >= n - 100 ? -9 : 0) + (i >= n - 300 && i < n - 276 ? 50 : 0);
+	CU_ASSERT_EQUAL(fc_last_break(y, n), n - 96);
+	for (i = 0; i < n; i++)
+		y[i] = sine(i) + 0.1 * (double)i;
+	CU_ASSERT_EQUAL(fc_last_break(y, n), 0);
+	for (i = 0; i < n; i++)
+		y[i] = sine(i) + ((i / 24) % 7 >= 5 ? 20 : 0);
+	CU_ASSERT_EQUAL(fc_last_break(y, n), 0);
+	/* under FC_BREAK_DAYS + 3 days there is nothing to compare */
+	CU_ASSERT_EQUAL(fc_last_break(y, 24 * 4), 0);
+	free(y);
+}
+
 static void test_backtest_scores(void)
 {
 	size_t n = 24 * 40, i;
@@ -567,6 +592,7 @@ void forecast_suite_register(void)
 	CU_add_test(s, "short histories fall back and say so", test_short_history);
 	CU_add_test(s, "spikes and level shifts", test_spike_and_level_shift);
 	CU_add_test(s, "seasonal profile on a recent level", test_slevel_recent_level);
+	CU_add_test(s, "the last level shift", test_last_break);
 	CU_add_test(s, "backtest scores", test_backtest_scores);
 	CU_add_test(s, "auto beats snaive on noise", test_auto_beats_snaive_on_noise);
 	CU_add_test(s, "cli: usage file in, forecast file out", test_cli_usage_file);
