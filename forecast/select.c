@@ -4,8 +4,9 @@
  * origin a day apart over the last four weeks, it forecasts from the prefix with those
  * parameters (its states re-run, seasonal profiles re-estimated), and its signed errors
  * against what was observed are kept. `auto` keeps the candidate, or the mean of the best
- * k, or the median of all, whose errors are smallest; the kept errors, pooled by horizon band, give the
- * quantiles around the final forecast.
+ * k, or the median of all, whose errors are smallest, over all horizons and then per horizon
+ * band (a band keeps its own pick only when clearly better there); the kept errors, pooled by
+ * horizon band, give the quantiles around the final forecast.
  */
 #include "forecast/select.h"
 
