@@ -33,6 +33,9 @@ void fc_smean(const double *y, size_t n, size_t m, size_t k, size_t h, double *o
 /* The median shape of the last k seasons (deviations from each cycle's mean) on the level of
  * the last 24 hours: seasonal naive that follows a level shift within a day. */
 void fc_slevel(const double *y, size_t n, size_t m, size_t k, size_t h, double *out);
+/* The same with the level from the last nlev hours. */
+void fc_slevel_n(const double *y, size_t n, size_t m, size_t k, size_t nlev, size_t h,
+		 double *out);
 
 /* --- exponential smoothing (ets.c) ------------------------------------------------- */
 enum { FC_TREND_N, FC_TREND_A, FC_TREND_AD };
@@ -95,6 +98,22 @@ void fc_fill_gaps(double *y, size_t n, size_t m_long);
 /* Replaces one-off spikes (far outside the seasonal neighbours' spread) in place. */
 void fc_clean_spikes(double *y, size_t n, const size_t *seasons);
 double fc_mean(const double *y, size_t n);
+/* A level shift must hold this many whole days to count, be this many typical day-to-day
+ * changes and this share of the level before it (fc_last_break). */
+#ifndef FC_BREAK_DAYS
+#define FC_BREAK_DAYS 2
+#endif
+#ifndef FC_BREAK_K
+#define FC_BREAK_K 3.0
+#endif
+#ifndef FC_BREAK_SEP
+#define FC_BREAK_SEP 1.0
+#endif
+#ifndef FC_BREAK_REL
+#define FC_BREAK_REL 0.2
+#endif
+/* The hour the level last moved for good (days on one side of the days before), else 0. */
+size_t fc_last_break(const double *y, size_t n);
 /* Centred moving average of length m (2 x m when m is even) into out[0..n); NAN at the ends. */
 void fc_centred_ma(const double *y, size_t n, size_t m, double *out);
 int fc_cmp_double(const void *a, const void *b);

@@ -6,6 +6,10 @@
 #include "forecast/forecast.h"
 #include "forecast/select.h"
 
+#ifndef FC_BREAK_ON
+#define FC_BREAK_ON 1
+#endif
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,7 +73,7 @@ int forecast_run(struct forecast_result **out, const double *y, size_t n,
 {
 	struct fc_series s;
 	struct forecast_result *r = NULL;
-	size_t first = n, i, base, hist, k;
+	size_t first = n, i, base, hist, k, cut = 0;
 	int rc;
 
 	*out = NULL;
@@ -117,6 +121,25 @@ int forecast_run(struct forecast_result **out, const double *y, size_t n,
 	}
 	fc_fill_gaps(s.x, s.n, s.ns ? s.seasons[s.ns - 1] : 1);
 	fc_clean_spikes(s.x, s.n, s.seasons);
+	/*
+	 * After a level shift the hours before it mislead: seasonal medians average both
+	 * levels and the cross-validation ranks methods on a regime that is gone. `auto` fits
+	 * and forecasts on the hours since (its seasons again those they can carry).
+	 */
+	if (o->method == FORECAST_AUTO && FC_BREAK_ON && (cut = fc_last_break(s.x, s.n)) > 0) {
+		size_t ns = 0;
+
+		s.x += cut;
+		s.obs += cut;
+		s.n -= cut;
+		for (i = 0; i < s.ns; i++)
+			if (s.n >= 2 * s.seasons[i])
+				s.seasons[ns++] = s.seasons[i];
+		s.ns = ns;
+		k = strlen(r->note);
+		snprintf(r->note + k, sizeof(r->note) - k, "%sthe level moved %zu hours ago: "
+			 "fitted on the hours since", k ? "; " : "", s.n);
+	}
 	if ((rc = fc_select_run(r, &s, e)) < 0)
 		goto out;
 	/*
@@ -132,7 +155,7 @@ int forecast_run(struct forecast_result **out, const double *y, size_t n,
 	*out = r;
 	r = NULL;
 out:
-	free(s.x);
+	free(s.x ? s.x - cut : NULL);
 	forecast_result_free(r);
 	return rc;
 }

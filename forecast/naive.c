@@ -54,6 +54,12 @@ void fc_smean(const double *y, size_t n, size_t m, size_t k, size_t h, double *o
 
 void fc_slevel(const double *y, size_t n, size_t m, size_t k, size_t h, double *out)
 {
+	fc_slevel_n(y, n, m, k, 24, h, out);
+}
+
+void fc_slevel_n(const double *y, size_t n, size_t m, size_t k, size_t nlev, size_t h,
+		 double *out)
+{
 	double p[FC_MAX_PERIOD], v[16], c[16], lvl = 0;
 	size_t i, j, kk = m && n / m < k ? n / m : k, nl;
 
@@ -79,10 +85,13 @@ void fc_slevel(const double *y, size_t n, size_t m, size_t k, size_t h, double *
 		}
 		p[i] = kk % 2 ? v[kk / 2] : 0.5 * (v[kk / 2 - 1] + v[kk / 2]);
 	}
-	/* the level: the last day with the shape taken out, so a shift shows within a day */
-	nl = n < 24 ? n : 24;
+	/* the level: the last nlev hours with the shape taken out, so a shift shows soon */
+	nl = n < nlev ? n : nlev;
+	if (nl < 1)
+		nl = 1;
+	/* hour i's phase: p[0] is hour n - m's, and nl may reach back past it */
 	for (i = n - nl; i < n; i++)
-		lvl += y[i] - p[(i - (n - m)) % m];
+		lvl += y[i] - p[(i + m - n % m) % m];
 	lvl /= (double)nl;
 	for (i = 0; i < h; i++)
 		out[i] = lvl + p[i % m];

@@ -159,3 +159,59 @@ double fc_quantile(const double *v, size_t n, double q)
 		return v[n - 1];
 	return v[i] + (pos - (double)i) * (v[i + 1] - v[i]);
 }
+
+/*
+ * The hour where the level last moved for good, or 0. Daily means are taken on days that end
+ * at y[n-1]; a break between day j (0 = the last) and j + 1 needs every one of the at least
+ * FC_BREAK_DAYS days after it on one side of every one of up to seven days before it (a
+ * weekly rhythm or one odd day does not pass that), and the medians of the two sides apart
+ * by more than FC_BREAK_K day-to-day changes and FC_BREAK_REL of the level before.
+ */
+size_t fc_last_break(const double *y, size_t n)
+{
+	double d[64], v[64], dd[64], sig, lo, hi;
+	size_t nd = n / 24, j, i, a, b;
+
+	if (nd > 64)
+		nd = 64;
+	if (nd < FC_BREAK_DAYS + 3)
+		return 0;
+	for (j = 0; j < nd; j++)
+		d[j] = fc_mean(y + n - 24 * (j + 1), 24);
+	for (j = 0; j + 1 < nd; j++)
+		dd[j] = fabs(d[j] - d[j + 1]);
+	qsort(dd, nd - 1, sizeof(*dd), fc_cmp_double);
+	sig = 1.4826 * fc_quantile(dd, nd - 1, 0.5);
+	for (j = FC_BREAK_DAYS - 1; j + 3 < nd && j < 21; j++) {
+		double after, before, lo_a = HUGE_VAL, hi_a = -HUGE_VAL;
+
+		b = j + 1 + 7 < nd ? j + 1 + 7 : nd;
+		lo = HUGE_VAL;
+		hi = -HUGE_VAL;
+		for (i = 0; i <= j; i++) {
+			v[i] = d[i];
+			lo_a = d[i] < lo_a ? d[i] : lo_a;
+			hi_a = d[i] > hi_a ? d[i] : hi_a;
+		}
+		qsort(v, j + 1, sizeof(*v), fc_cmp_double);
+		after = fc_quantile(v, j + 1, 0.5);
+		for (a = 0, i = j + 1; i < b; i++, a++) {
+			v[a] = d[i];
+			lo = d[i] < lo ? d[i] : lo;
+			hi = d[i] > hi ? d[i] : hi;
+		}
+		qsort(v, a, sizeof(*v), fc_cmp_double);
+		before = fc_quantile(v, a, 0.5);
+		if (!(lo_a > hi || hi_a < lo))
+			continue;
+		/* a step, not a ramp or a restless stretch: the gap between the two sides is
+		 * wider than the spread within either */
+		if ((lo_a > hi ? lo_a - hi : lo - hi_a) < FC_BREAK_SEP *
+		    (hi - lo > hi_a - lo_a ? hi - lo : hi_a - lo_a))
+			continue;
+		if (fabs(after - before) > FC_BREAK_K * sig &&
+		    fabs(after - before) > FC_BREAK_REL * fabs(before))
+			return n - 24 * (j + 1);
+	}
+	return 0;
+}

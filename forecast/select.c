@@ -14,11 +14,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { K_NAIVE, K_SNAIVE, K_SMEAN, K_SLEVEL, K_ETS, K_THETA, K_MSTL };
+enum { K_NAIVE, K_SNAIVE, K_SMEAN, K_SLEVEL, K_SLEVEL6, K_ETS, K_THETA, K_MSTL };
 
 #define MAX_CAND 16
 #ifndef FC_SHORT
 #define FC_SHORT 672.0
+#endif
+#ifndef FC_BY_HORIZON
+#define FC_BY_HORIZON 1
+#endif
+/* a horizon band keeps its own pick only when its error there is this much of the overall pick's */
+#ifndef FC_BAND_GAIN
+#define FC_BAND_GAIN 0.95
+#endif
+#ifndef FC_LEVEL_HOURS
+#define FC_LEVEL_HOURS 12
+#endif
+#ifndef FC_SHORT_C
+#define FC_SHORT_C 3.0
 #endif
 #ifndef FC_WIDEN
 #define FC_WIDEN 1.0
@@ -78,6 +91,9 @@ static void cand_forecast(const struct cand *c, const double *x, size_t n, size_
 		break;
 	case K_SLEVEL:
 		fc_slevel(x, n, c->m, c->m >= 168 ? 5 : 10, h, out);
+		break;
+	case K_SLEVEL6:
+		fc_slevel_n(x, n, c->m, c->m >= 168 ? 5 : 10, FC_LEVEL_HOURS, h, out);
 		break;
 	case K_ETS:
 		fc_ets_forecast(&c->ets, x, n, h, out);
@@ -157,6 +173,10 @@ static size_t candidates(struct cand *v, const struct fc_series *s, char *note, 
 				add(v, &nc, K_SMEAN, s->seasons[i], 0, name);
 				snprintf(name, sizeof(name), "slevel%zu", s->seasons[i]);
 				add(v, &nc, K_SLEVEL, s->seasons[i], 0, name);
+				if (FC_LEVEL_HOURS > 0) {
+					snprintf(name, sizeof(name), "slevel%zu-recent", s->seasons[i]);
+					add(v, &nc, K_SLEVEL6, s->seasons[i], 0, name);
+				}
 			}
 		}
 		add(v, &nc, K_ETS, 1, 0, "ets");
@@ -318,14 +338,129 @@ static void fallback_offsets(double (*off)[5], size_t nb, const double *x, size_
 	}
 }
 
+/*
+ * What `auto` keeps over a range of horizons: one candidate, the mean of the best k, or the
+ * median of all, with the candidates ranked by their error over that range.
+ */
+struct pick {
+	size_t k;		/* 1: ord[0] alone; 2..nc: the mean of ord[0..k); MEDIAN_ALL */
+	size_t ord[MAX_CAND];
+	double score;		/* mean absolute error over the range */
+};
+
+/* Pick p's value at j from the nc arrays a[i * stride + j] (errors or forecasts alike). */
+static double pick_at(const struct pick *p, const double *a, size_t nc, size_t stride, size_t j)
+{
+	double v[MAX_CAND], sum = 0;
+	size_t i;
+
+	if (p->k == MEDIAN_ALL)
+		return median_of(a, nc, stride, j, v);
+	for (i = 0; i < p->k; i++)
+		sum += a[p->ord[i] * stride + j];
+	return sum / (double)p->k;
+}
+
+/* The pick with the smallest error over hours [lo, hi) of every origin (NAN errors skipped). */
+static void pick_range(struct pick *p, const double *err, size_t nc, size_t norig, size_t hcv,
+		       size_t lo, size_t hi, int combos)
+{
+	double sc[MAX_CAND], sum[MAX_CAND + 1], v[MAX_CAND];
+	size_t len = norig * hcv, cnt = 0, i, j, o, h, k;
+
+	sc[0] = HUGE_VAL;
+	p->ord[0] = 0;
+	for (i = 0; i < nc; i++) {
+		double a = 0;
+		size_t c = 0;
+
+		for (o = 0; o < norig; o++)
+			for (h = lo; h < hi; h++)
+				if (!isnan(err[i * len + o * hcv + h])) {
+					a += fabs(err[i * len + o * hcv + h]);
+					c++;
+				}
+		sc[i] = c ? a / (double)c : HUGE_VAL;
+		/* insertion by score, ties kept in candidate order */
+		for (j = i; j > 0 && sc[p->ord[j - 1]] > sc[i]; j--)
+			p->ord[j] = p->ord[j - 1];
+		p->ord[j] = i;
+	}
+	p->k = 1;
+	p->score = sc[p->ord[0]];
+	if (!combos || nc < 2)
+		return;
+	for (k = 0; k <= nc; k++)
+		sum[k] = 0;
+	for (o = 0; o < norig; o++)
+		for (h = lo; h < hi; h++) {
+			double a = 0;
+
+			j = o * hcv + h;
+			if (isnan(err[p->ord[0] * len + j]))
+				continue;
+			cnt++;
+			for (k = 1; k <= nc; k++) {
+				a += err[p->ord[k - 1] * len + j];
+				sum[k] += fabs(a / (double)k);
+			}
+			if (nc >= 3)
+				sum[0] += fabs(median_of(err, nc, len, j, v));
+		}
+	if (cnt == 0)
+		return;
+	for (k = 2; k <= nc; k++)
+		if (sum[k] / (double)cnt < p->score) {
+			p->score = sum[k] / (double)cnt;
+			p->k = k;
+		}
+	if (nc >= 3 && sum[0] / (double)cnt < p->score) {
+		p->score = sum[0] / (double)cnt;
+		p->k = MEDIAN_ALL;
+	}
+}
+
+static void pick_name(const struct pick *p, const struct cand *cv, size_t nc, char *buf,
+		      size_t len)
+{
+	if (p->k == MEDIAN_ALL)
+		snprintf(buf, len, "median-of-all");
+	else if (p->k == nc && nc > 1)
+		snprintf(buf, len, "mean-of-all");
+	else if (p->k > 1)
+		snprintf(buf, len, "mean-of-%zu:%s", p->k, cv[p->ord[0]].name);
+	else
+		snprintf(buf, len, "%s", cv[p->ord[0]].name);
+}
+
+static int pick_same(const struct pick *a, const struct pick *b, size_t nc)
+{
+	size_t i;
+
+	if (a->k != b->k)
+		return 0;
+	if (a->k == MEDIAN_ALL)
+		return 1;
+	for (i = 0; i < a->k && i < nc; i++) {
+		size_t j;
+
+		for (j = 0; j < b->k && b->ord[j] != a->ord[i]; j++)
+			;
+		if (j == b->k)
+			return 0;
+	}
+	return 1;
+}
+
 int fc_select_run(struct forecast_result *r, const struct fc_series *s, struct err *e)
 {
 	struct cand cv[MAX_CAND];
-	size_t nc, i, j, o, h, norig = 0, hcv, step, minfit, best = 0, order[MAX_CAND], nb;
-	size_t m = longest(s), origin[FC_CV_LOOKBACK], ncombo = 0, k;
-	double *ws = NULL, *err = NULL, *fc = NULL, *tmp = NULL, (*off)[5] = NULL;
-	double combo_score = HUGE_VAL;
-	int rc = 0, use_combo = 0;
+	struct pick glob, bp[64];
+	size_t nc, i, j, o, h, norig = 0, hcv, step, minfit, best = 0, nb, nbcv, b;
+	size_t m = longest(s), origin[FC_CV_LOOKBACK];
+	double *ws = NULL, *err = NULL, *fc = NULL, *tmp = NULL, (*off)[5] = NULL, *allf = NULL;
+	int rc = 0, byh = 0, need[MAX_CAND];
+	char n0[32], n1[32];
 
 	nc = candidates(cv, s, r->note, sizeof(r->note));
 	hcv = s->horizon < FC_CV_MAXH ? s->horizon : FC_CV_MAXH;
@@ -337,12 +472,14 @@ int fc_select_run(struct forecast_result *r, const struct fc_series *s, struct e
 	for (o = s->n; o > step && o - step >= minfit && norig < FC_CV_LOOKBACK / FC_CV_STEP;)
 		origin[norig++] = (o -= step);
 	nb = band_of(s->horizon > hcv ? s->horizon - 1 : hcv - 1) + 2;
+	nbcv = band_of(hcv - 1) + 1;
 	ws = malloc((8 * s->n + 4 * FC_MAX_PERIOD + 64) * sizeof(*ws));
 	err = malloc(((nc + 1) * norig * hcv + 1) * sizeof(*err));
 	fc = malloc((s->horizon + hcv + 1) * sizeof(*fc));
 	tmp = malloc((norig * hcv + 2 * s->n + nc * s->horizon + 1) * sizeof(*tmp));
+	allf = malloc((nc * s->horizon + 1) * sizeof(*allf));
 	off = malloc(nb * sizeof(*off));
-	if (!ws || !err || !fc || !tmp || !off) {
+	if (!ws || !err || !fc || !tmp || !off || !allf) {
 		rc = err_nomem(e);
 		goto out;
 	}
@@ -357,94 +494,74 @@ int fc_select_run(struct forecast_result *r, const struct fc_series *s, struct e
 				ej[h] = o + h < s->n ? s->obs[o + h] - fc[h] : NAN;
 		}
 		cv[i].score = cv_score(err + i * norig * hcv, norig, hcv);
-		order[i] = i;
 	}
-	/* rank by score (insertion sort: a handful of candidates) */
-	for (i = 1; i < nc; i++)
-		for (j = i; j > 0 && cv[order[j]].score < cv[order[j - 1]].score; j--) {
-			size_t t = order[j];
-
-			order[j] = order[j - 1];
-			order[j - 1] = t;
-		}
-	best = order[0];
 	/*
-	 * Combinations: the mean of the best k for every k from 2 up. Its error is the mean of
-	 * their errors, so no forecast is re-run; the smallest cross-validated error wins.
+	 * The pick over all cross-validated horizons: one candidate, the mean of the best k (its
+	 * error is the mean of their errors, so no forecast is re-run) or the median of all.
 	 */
-	for (k = 2; k <= nc && norig > 0; k++) {
-		double *ec = err + nc * norig * hcv, sc;
+	pick_range(&glob, err, nc, norig, hcv, 0, hcv, norig > 0);
+	best = glob.ord[0];
+	/*
+	 * Then the same choice per horizon band: what tracks the last hours best (a level that
+	 * just moved) is rarely what knows the shape of tomorrow best. A band's pick replaces
+	 * the overall one only when it is clearly better there, so that few errors do not flip it.
+	 */
+	for (b = 0; b < nbcv && b < 64; b++) {
+		size_t lo = band_lo(b), hi = band_lo(b + 1) < hcv ? band_lo(b + 1) : hcv;
 
-		for (j = 0; j < norig * hcv; j++) {
-			double v = 0;
+		bp[b] = glob;
+		if (s->method != FORECAST_AUTO || norig == 0 || !FC_BY_HORIZON)
+			continue;
+		pick_range(&bp[b], err, nc, norig, hcv, lo, hi, 1);
+		{
+			struct pick g = glob;
+			double gs = 0;
+			size_t c = 0;
 
-			for (i = 0; i < k; i++)
-				v += err[order[i] * norig * hcv + j];
-			ec[j] = v / (double)k;
+			for (o = 0; o < norig; o++)
+				for (h = lo; h < hi; h++) {
+					double x = pick_at(&g, err, nc, norig * hcv, o * hcv + h);
+
+					if (!isnan(x)) {
+						gs += fabs(x);
+						c++;
+					}
+				}
+			gs = c ? gs / (double)c : HUGE_VAL;
+			if (!(bp[b].score < FC_BAND_GAIN * gs))
+				bp[b] = glob;
 		}
-		sc = cv_score(ec, norig, hcv);
-		if (sc < combo_score) {
-			combo_score = sc;
-			ncombo = k;
-		}
+		byh |= !pick_same(&bp[b], &glob, nc);
 	}
-	/* and the median of all candidates: robust when one of them goes astray */
-	if (nc >= 3 && norig > 0) {
-		double *ec = err + nc * norig * hcv, sc, v[MAX_CAND];
-
-		for (j = 0; j < norig * hcv; j++)
-			ec[j] = median_of(err, nc, norig * hcv, j, v);
-		sc = cv_score(ec, norig, hcv);
-		if (sc < combo_score) {
-			combo_score = sc;
-			ncombo = MEDIAN_ALL;
+	if (nbcv > 64)
+		nbcv = 64;
+	/* the errors of what was picked, band by band: the intervals come from these */
+	for (o = 0; o < norig; o++)
+		for (h = 0; h < hcv; h++) {
+			b = band_of(h);
+			err[nc * norig * hcv + o * hcv + h] =
+				pick_at(&bp[b < nbcv ? b : nbcv - 1], err, nc, norig * hcv, o * hcv + h);
 		}
-	}
-	use_combo = ncombo > 0 && combo_score < cv[best].score;
-	if (use_combo) {
-		double *ec = err + nc * norig * hcv, v[MAX_CAND];
-
-		for (j = 0; j < norig * hcv; j++) {
-			double a = 0;
-
-			if (ncombo == MEDIAN_ALL) {
-				ec[j] = median_of(err, nc, norig * hcv, j, v);
-				continue;
-			}
-			for (i = 0; i < ncombo; i++)
-				a += err[order[i] * norig * hcv + j];
-			ec[j] = a / (double)ncombo;
-		}
-	}
-	/* the final forecast, from the whole series */
-	if (use_combo && ncombo == MEDIAN_ALL) {
-		double *all = tmp, v[MAX_CAND];
-
-		/* the median of every candidate's forecast, hour by hour (tmp is free here) */
+	/* the final forecast, from the whole series: only the candidates some band uses */
+	for (i = 0; i < nc; i++)
+		need[i] = 0;
+	for (b = 0; b < nbcv; b++)
 		for (i = 0; i < nc; i++)
-			cand_forecast(&cv[i], s->x, s->n, s->horizon, all + i * s->horizon, ws);
-		for (h = 0; h < s->horizon; h++)
-			r->mean[h] = median_of(all, nc, s->horizon, h, v);
-	} else {
-		for (h = 0; h < s->horizon; h++)
-			r->mean[h] = 0;
-		for (i = 0; i < (use_combo ? ncombo : 1); i++) {
-			cand_forecast(&cv[use_combo ? order[i] : best], s->x, s->n, s->horizon, fc,
-				      ws);
-			for (h = 0; h < s->horizon; h++)
-				r->mean[h] += fc[h] / (double)(use_combo ? ncombo : 1);
-		}
+			need[bp[b].k == MEDIAN_ALL || i < bp[b].k ? bp[b].ord[i] : bp[b].ord[0]] = 1;
+	for (i = 0; i < nc; i++)
+		if (need[i])
+			cand_forecast(&cv[i], s->x, s->n, s->horizon, allf + i * s->horizon, ws);
+	for (h = 0; h < s->horizon; h++) {
+		b = band_of(h < hcv ? h : hcv - 1);
+		r->mean[h] = pick_at(&bp[b < nbcv ? b : nbcv - 1], allf, nc, s->horizon, h);
 	}
-	if (use_combo) {
-		if (ncombo == MEDIAN_ALL)
-			snprintf(r->method, sizeof(r->method), "auto:median-of-all");
-		else if (ncombo == nc)
-			snprintf(r->method, sizeof(r->method), "auto:mean-of-all");
-		else
-			snprintf(r->method, sizeof(r->method), "auto:mean-of-%zu:%s", ncombo,
-				 cv[order[0]].name);
+	if (byh) {
+		pick_name(&bp[0], cv, nc, n0, sizeof(n0));
+		pick_name(&bp[nbcv - 1], cv, nc, n1, sizeof(n1));
+		snprintf(r->method, sizeof(r->method), "auto:%s>%s", n0, n1);
 	} else if (s->method == FORECAST_AUTO) {
-		snprintf(r->method, sizeof(r->method), "auto:%s", cv[best].name);
+		pick_name(&glob, cv, nc, n0, sizeof(n0));
+		snprintf(r->method, sizeof(r->method), "auto:%s", n0);
 	} else if (cv[best].kind == K_ETS) {
 		fc_ets_name(&cv[best].ets, r->method, sizeof(r->method));
 	} else if (cv[best].kind == K_THETA && cv[best].th.m > 1) {
@@ -457,19 +574,28 @@ int fc_select_run(struct forecast_result *r, const struct fc_series *s, struct e
 	if (norig > 0) {
 		/*
 		 * A short history's origins have seen fewer of the series' moods than four weeks
-		 * would: its errors are widened more, up to twice as much for the shortest.
+		 * would: its errors are widened more, up to twice as much for the shortest. Under
+		 * two weeks (the fallback the issue names) a few origins a day apart hardly ever
+		 * saw a level move: up to FC_SHORT_C times, meeting the four-week line at 336 hours.
 		 */
-		double c = FC_WIDEN * (s->n < FC_SHORT ? 2 - (double)s->n / FC_SHORT : 1);
+		double c = s->n < FC_SHORT ? 2 - (double)s->n / FC_SHORT : 1;
 
-		band_offsets(off, nb, err + (use_combo ? nc : best) * norig * hcv, norig, hcv, step,
+		if (s->n < FC_SHORT / 2) {
+			double c2 = FC_SHORT_C - (FC_SHORT_C - 1.5) * (double)s->n / (FC_SHORT / 2);
+
+			c = c2 > c ? c2 : c;
+		}
+		c *= FC_WIDEN;
+		band_offsets(off, nb, err + nc * norig * hcv, norig, hcv, step,
 			     c, tmp);
 	}
 	else
 		fallback_offsets(off, nb, s->x, s->n, tmp);
 	for (h = 0; h < s->horizon; h++) {
 		double *qs[5] = { r->p10, r->p50, r->p90, r->lo95, r->hi95 }, grow = 1;
-		size_t b = band_of(h < hcv ? h : hcv - 1), q;
+		size_t q;
 
+		b = band_of(h < hcv ? h : hcv - 1);
 		/* past the cross-validated horizon errors keep growing like a random walk's */
 		if (h >= hcv)
 			grow = sqrt((double)(h + 1) / (double)hcv);
@@ -488,5 +614,6 @@ out:
 	free(fc);
 	free(tmp);
 	free(off);
+	free(allf);
 	return rc;
 }

@@ -84,6 +84,7 @@ int apply_desired(struct apply_diff *d, const struct plan_result *r, const char 
 			snprintf(p->pool, sizeof(p->pool), "%s/%s/%s/%s", of->provider, of->region,
 				 of->instance_type, purchases[k]);
 			p->gpus = of->gpus;
+			snprintf(p->gpu_model, sizeof(p->gpu_model), "%s", of->gpu_model);
 			p->in_plan = 1;
 			if (k == 0) {
 				p->target = whole(r->sp->spot[o * nh + t]);

@@ -20,6 +20,7 @@ struct apply_pool {
 	char provider[16], region[48], instance_type[64];
 	char purchase[16];	/* "spot", "ondemand", "reserved" */
 	int gpus;		/* per instance (0 when the pool is not in the plan) */
+	char gpu_model[32];
 	double hour_cost;	/* USD the plan's hour spends in this pool */
 	double price;		/* USD per instance-hour (spot bid for spot), NAN unknown */
 	int in_plan;

@@ -492,24 +492,28 @@ static void drop_provider(struct apply_diff *d, const char *provider)
  * Returns 0 with r filled (the caller frees r->ids), or < 0 when the call failed.
  */
 static int launch_attempt(struct apply_pool *p, struct client *c, struct store *st,
-			  const struct apply_diff *d, int dry, int standin, int want,
-			  struct providers_launch_result *r, struct err *e)
+			  const struct apply_diff *d, int dry, int standin, const char *itype,
+			  int want, struct providers_launch_result *r, struct err *e)
 {
 	struct providers_launch l;
 	struct store_attempt at;
-	char key[200];
+	char key[240];
 	int found = 0, rc;
 
 	memset(&l, 0, sizeof(l));
 	memset(&at, 0, sizeof(at));
 	memset(r, 0, sizeof(*r));
-	snprintf(key, sizeof(key), "%s%s", p->pool, standin ? "+standin" : "");
+	/* standin 1: on-demand of the pool's type; 2: the pool's purchase type of itype */
+	if (standin == 2)
+		snprintf(key, sizeof(key), "%s+standin:%s", p->pool, itype);
+	else
+		snprintf(key, sizeof(key), "%s%s", p->pool, standin ? "+standin" : "");
 	l.region = p->region;
-	l.instance_type = p->instance_type;
+	l.instance_type = standin == 2 ? itype : p->instance_type;
 	l.pool = p->pool;
 	l.plan = d->plan;
-	l.spot = !standin && strcmp(p->purchase, "spot") == 0;
-	l.standin = standin;
+	l.spot = standin != 1 && strcmp(p->purchase, "spot") == 0;
+	l.standin = standin != 0;
 	l.count = want;
 	l.target = p->target;
 	l.max_price = NAN;
@@ -570,13 +574,54 @@ static int newly_launched(const struct apply_pool *p, const struct providers_lau
 	return n;
 }
 
+/*
+ * Another offering of the plan for pool p's shortfall (apply.fallback_offerings): same
+ * provider, region, GPU model, GPUs per instance and purchase type, cheapest first after
+ * the ones already tried (*after: index into d->pools). NULL when none is left.
+ */
+static const struct apply_pool *next_offering(const struct apply_diff *d,
+					      const struct apply_pool *p, size_t *after)
+{
+	const struct apply_pool *best = NULL;
+	size_t i, bi = 0;
+
+	for (i = 0; i < d->n; i++) {
+		const struct apply_pool *q = &d->pools[i];
+		double qp = q->price, bp = best ? best->price : 0;
+
+		if (!q->in_plan || q == p || strcmp(q->instance_type, p->instance_type) == 0 ||
+		    strcmp(q->provider, p->provider) || strcmp(q->region, p->region) ||
+		    strcmp(q->purchase, p->purchase) || strcmp(q->gpu_model, p->gpu_model) ||
+		    q->gpus != p->gpus || isnan(qp))
+			continue;
+		/* strictly after the last one tried in (price, index) order */
+		if (*after != (size_t)-1) {
+			const struct apply_pool *l = &d->pools[*after];
+
+			if (qp < l->price || (qp == l->price && i <= *after))
+				continue;
+		}
+		if (best == NULL || qp < bp || (qp == bp && i < bi)) {
+			best = q;
+			bi = i;
+		}
+	}
+	if (best)
+		*after = bi;
+	return best;
+}
+
 static int do_launch(struct apply_pool *p, struct client *c, struct store *st,
-		     const struct apply_diff *d, int dry, int fallback, struct err *e)
+		     const struct apply_diff *d, int dry, int fallback, int fallback_offers,
+		     struct err *e)
 {
 	struct providers_launch_result r, r2;
+	char alts[256] = "";
+	size_t after = (size_t)-1;
+	const struct apply_pool *q;
 	int rc, made, alt = 0;
 
-	rc = launch_attempt(p, c, st, d, dry, 0, p->launch, &r, e);
+	rc = launch_attempt(p, c, st, d, dry, 0, NULL, p->launch, &r, e);
 	if (rc < 0) {
 		snprintf(p->result, sizeof(p->result), "failed: %s", e->msg);
 		p->failed = 1;
@@ -599,7 +644,7 @@ static int do_launch(struct apply_pool *p, struct client *c, struct store *st,
 	/* spot capacity short: on-demand stand-ins of the same offering, where policy says so */
 	if (r.capacity && fallback && p->achieved < p->target &&
 	    strcmp(p->purchase, "spot") == 0 && strcmp(p->provider, "azure") != 0) {
-		rc = launch_attempt(p, c, st, d, 0, 1, p->target - p->achieved, &r2, e);
+		rc = launch_attempt(p, c, st, d, 0, 1, NULL, p->target - p->achieved, &r2, e);
 		if (rc < 0) {
 			snprintf(p->result, sizeof(p->result), "partial: %d of %d: %s; fallback failed: "
 				 "%s", made, p->launch, r.error, e->msg);
@@ -613,10 +658,34 @@ static int do_launch(struct apply_pool *p, struct client *c, struct store *st,
 		if (p->achieved > p->target)
 			p->achieved = p->target;
 		free(r2.ids);
+		if (alt)
+			snprintf(alts, sizeof(alts), "%d on-demand", alt);
+	}
+	/* then the plan's other offerings with the same GPUs, cheapest first */
+	while (r.capacity && fallback_offers && p->achieved < p->target &&
+	       strcmp(p->provider, "azure") != 0 && (q = next_offering(d, p, &after)) != NULL) {
+		int k;
+
+		rc = launch_attempt(p, c, st, d, 0, 2, q->instance_type, p->target - p->achieved, &r2,
+				    e);
+		if (rc < 0) {
+			err_clear(e);
+			free(r2.ids);
+			continue;
+		}
+		k = newly_launched(p, &r2);
+		p->achieved += k;
+		if (p->achieved > p->target)
+			p->achieved = p->target;
+		if (k)
+			snprintf(alts + strlen(alts), sizeof(alts) - strlen(alts), "%s%d %s",
+				 alts[0] ? ", " : "", k, q->instance_type);
+		alt += k;
+		free(r2.ids);
 	}
 	if (r.capacity && alt)
-		snprintf(p->result, sizeof(p->result), "partial: %d of %d: %s; fallback: %d "
-			 "on-demand stand-ins", made, p->launch, r.error, alt);
+		snprintf(p->result, sizeof(p->result), "partial: %d of %d: %s; fallback: %s "
+			 "stand-ins", made, p->launch, r.error, alts);
 	else if (r.capacity)
 		snprintf(p->result, sizeof(p->result), "partial: %d of %d: %s", made, p->launch,
 			 r.error);
@@ -817,7 +886,7 @@ static int apply_main(struct cmd_ctx *ctx, const struct apply_args *a, struct co
 	size_t ncl = 0, nall = 0, nv, i, j;
 	char plan_id[48], lockpath[4200];
 	int64_t at;
-	int rc, dry, dflt, shortfall = 0, failed = 0, fallback;
+	int rc, dry, dflt, shortfall = 0, failed = 0, fallback, fallback_offers;
 	long inflight;
 
 	memset(&d, 0, sizeof(d));
@@ -834,7 +903,8 @@ static int apply_main(struct cmd_ctx *ctx, const struct apply_args *a, struct co
 		    (rc = config_double(cfg, "apply.max_hourly_spend", NAN, &x, e)) < 0 ||
 		    (rc = config_long(cfg, "apply.inflight_seconds", 600, &l, e)) < 0 ||
 		    (rc = config_long(cfg, "apply.retry_base_ms", 0, &l, e)) < 0 ||
-		    (rc = config_bool(cfg, "apply.fallback_to_ondemand", 0, &b, e)) < 0)
+		    (rc = config_bool(cfg, "apply.fallback_to_ondemand", 0, &b, e)) < 0 ||
+		    (rc = config_bool(cfg, "apply.fallback_offerings", 0, &b, e)) < 0)
 			return rc;
 	}
 	dry = a->yes ? 0 : a->dry ? 1 : dflt;
@@ -855,7 +925,8 @@ static int apply_main(struct cmd_ctx *ctx, const struct apply_args *a, struct co
 	if ((rc = apply_desired(&d, r, plan_id, at, a->provider, e)) < 0)
 		goto out;
 	if ((rc = config_long(cfg, "apply.inflight_seconds", 600, &inflight, e)) < 0 ||
-	    (rc = config_bool(cfg, "apply.fallback_to_ondemand", 0, &fallback, e)) < 0)
+	    (rc = config_bool(cfg, "apply.fallback_to_ondemand", 0, &fallback, e)) < 0 ||
+	    (rc = config_bool(cfg, "apply.fallback_offerings", 0, &fallback_offers, e)) < 0)
 		goto out;
 	if ((rc = guard_providers(&d, cfg, e)) < 0 || (rc = guard_spend(&d, cfg, e)) < 0)
 		goto out;
@@ -928,7 +999,8 @@ static int apply_main(struct cmd_ctx *ctx, const struct apply_args *a, struct co
 
 		if (c == NULL)
 			continue;
-		if (p->launch > 0 && (rc = do_launch(p, c, st, &d, dry, fallback, e)) < 0)
+		if (p->launch > 0 &&
+		    (rc = do_launch(p, c, st, &d, dry, fallback, fallback_offers, e)) < 0)
 			goto out;
 	}
 	for (i = 0; i < d.n; i++) {

@@ -213,12 +213,29 @@ out:
 int store_commitments_put(struct store *s, const struct store_commitment *v, size_t n,
 			  struct err *e)
 {
+	/*
+	 * A later export replaces the figures, but the commitment was already running when an
+	 * earlier export saw it: the earliest first_seen stays, and expires_by (first_seen +
+	 * term) moves back with it.
+	 */
 	static const char sql[] =
-		"INSERT OR REPLACE INTO commitments(id, source, provider, region, category, type,"
+		"INSERT INTO commitments(id, source, provider, region, category, type,"
 		" instance_type, gpu_model, gpus_per_instance, instances, effective_hourly,"
 		" spend_hourly, used_hours, unused_hours, first_seen, last_seen, term_months,"
 		" expires_by, imported_at)"
-		" VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19)";
+		" VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19)"
+		" ON CONFLICT(id) DO UPDATE SET source = excluded.source,"
+		" provider = excluded.provider, region = excluded.region,"
+		" category = excluded.category, type = excluded.type,"
+		" instance_type = excluded.instance_type, gpu_model = excluded.gpu_model,"
+		" gpus_per_instance = excluded.gpus_per_instance, instances = excluded.instances,"
+		" effective_hourly = excluded.effective_hourly, spend_hourly = excluded.spend_hourly,"
+		" used_hours = excluded.used_hours, unused_hours = excluded.unused_hours,"
+		" expires_by = excluded.expires_by - (excluded.first_seen -"
+		"   MIN(commitments.first_seen, excluded.first_seen)),"
+		" first_seen = MIN(commitments.first_seen, excluded.first_seen),"
+		" last_seen = MAX(commitments.last_seen, excluded.last_seen),"
+		" term_months = excluded.term_months, imported_at = excluded.imported_at";
 	sqlite3_stmt *st = NULL;
 	int rc = 0;
 	size_t i;

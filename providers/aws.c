@@ -788,11 +788,13 @@ static int fetch_products(struct fetch_ctx *c, const struct sigv4_signer *sg, co
 	struct buf body = BUF_INIT;
 	char token[AWS_MAX_TOKEN] = "", what[128];
 	struct aws_products *p = NULL;
-	int page, rc = 0;
+	int page, rc = 0, restarted = 0;
 
 	for (page = 1; page <= AWS_MAX_PAGES; page++) {
 		struct http_request r = HTTP_REQUEST_INIT;
 
+		aws_products_free(p);
+		p = NULL;
 		if ((rc = products_body(&body, region, token, e)) < 0)
 			goto out;
 		snprintf(what, sizeof(what), "GetProducts %s page %d", region, page);
@@ -809,6 +811,21 @@ static int fetch_products(struct fetch_ctx *c, const struct sigv4_signer *sg, co
 		r.on_reset = aws_products_reset;
 		r.arg = p;
 		if ((rc = http_do(c->http, &r, NULL, e)) < 0) {
+			/*
+			 * A NextToken that expired or went bad mid-way: start the region over once
+			 * without it (prices already read are kept: the lowest wins, so reading a
+			 * product twice changes nothing).
+			 */
+			if (!restarted && token[0] && (strstr(e->msg, ": ExpiredNextTokenException") ||
+						       strstr(e->msg, ": InvalidNextTokenException"))) {
+				fetch_progress(c, "aws: %s: NextToken refused at page %d, starting over",
+					       region, page);
+				restarted = 1;
+				token[0] = '\0';
+				page = 0;
+				err_clear(e);
+				continue;
+			}
 			rc = fetch_body_fail(c, rc, "POST", NULL, e);
 			goto out;
 		}
@@ -826,8 +843,6 @@ static int fetch_products(struct fetch_ctx *c, const struct sigv4_signer *sg, co
 			goto out;
 		}
 		snprintf(token, sizeof(token), "%s", aws_products_next_token(p));
-		aws_products_free(p);
-		p = NULL;
 	}
 	rc = err_set(e, ERR_RUNTIME, "aws: GetProducts %s: more than %d pages", region,
 		     AWS_MAX_PAGES);

@@ -352,10 +352,16 @@ static int fleet_params(providers_compute *pc, const struct providers_launch *l,
 	    (rc = add_param(pc, p, "TagSpecification.1.Tag.3.Key", PROVIDERS_TAG_POOL, e)) < 0 ||
 	    (rc = add_param(pc, p, "TagSpecification.1.Tag.3.Value", l->pool, e)) < 0)
 		return rc;
-	if (l->standin &&
-	    ((rc = add_param(pc, p, "TagSpecification.1.Tag.4.Key", PROVIDERS_TAG_STANDIN, e)) < 0 ||
-	     (rc = add_param(pc, p, "TagSpecification.1.Tag.4.Value", "ondemand", e)) < 0))
-		return rc;
+	if (l->standin) {
+		char what[128];
+
+		/* what stands in: "g5.2xlarge/spot", "p4d.24xlarge/ondemand" */
+		snprintf(what, sizeof(what), "%s/%s", l->instance_type, l->spot ? "spot" : "ondemand");
+		if ((rc = add_param(pc, p, "TagSpecification.1.Tag.4.Key", PROVIDERS_TAG_STANDIN,
+				    e)) < 0 ||
+		    (rc = add_param(pc, p, "TagSpecification.1.Tag.4.Value", what, e)) < 0)
+			return rc;
+	}
 	if (l->dry_run && (rc = add_param(pc, p, "DryRun", "true", e)) < 0)
 		return rc;
 	return 0;

@@ -231,7 +231,11 @@ static int sku_apply(struct gcp_page *p, struct err *e)
 	int usage, comp, best = -1, i, rc;
 	size_t k, r;
 
-	if (strcmp(s->usage, "OnDemand") == 0)
+	/* some Spot SKUs say usageType OnDemand (SkyPilot #8125): the description decides */
+	if (strncmp(s->desc, "Spot Preemptible ", 17) == 0 || strncmp(s->desc, "Preemptible ", 12) == 0)
+		usage = strcmp(s->usage, "OnDemand") == 0 || strcmp(s->usage, "Preemptible") == 0 ?
+			U_SPOT : -1;
+	else if (strcmp(s->usage, "OnDemand") == 0)
 		usage = U_OD;
 	else if (strcmp(s->usage, "Preemptible") == 0)
 		usage = U_SPOT;

@@ -77,7 +77,10 @@ const struct providers_instance *providers_instance_at(size_t i);
 #define PROVIDERS_TAG_MANAGED "capplan:managed"
 #define PROVIDERS_TAG_PLAN "capplan:plan"
 #define PROVIDERS_TAG_POOL "capplan:pool"
-/* On-demand instances standing in for a spot pool that lacked capacity (apply.fallback). */
+/*
+ * Instances standing in for a pool that lacked capacity (apply.fallback_*): on-demand for a
+ * spot pool, or another offering of the plan with the same GPUs. They carry the pool's tag.
+ */
 #define PROVIDERS_TAG_STANDIN "capplan:standin"
 
 /* A running (or pending) capplan-managed instance. */
@@ -89,7 +92,7 @@ struct providers_vm {
 	char pool[160];		/* "provider/region/instance_type/spot|ondemand|reserved" */
 	char plan[48];
 	long long launched;	/* seconds since the epoch; 0 = unknown */
-	int standin;		/* on-demand, standing in for its spot pool */
+	int standin;		/* standing in for its pool (another purchase type or offering) */
 };
 
 /*
@@ -132,7 +135,7 @@ struct providers_compute_conf {
 struct providers_launch {
 	const char *region, *instance_type, *pool, *plan;
 	int spot;		/* 1 spot, 0 on-demand (reserved pools run on-demand) */
-	int standin;		/* on-demand for the spot pool l->pool (aws, gcp): tagged so */
+	int standin;		/* for pool l->pool, of instance_type and spot as given (aws, gcp) */
 	int count;		/* instances to add */
 	int target;		/* the pool's absolute size after the launch (azure PUTs it) */
 	double max_price;	/* spot bid, USD/hour; NAN = up to the on-demand price */

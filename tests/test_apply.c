@@ -974,6 +974,63 @@ static void test_unknown_outcome_replays_token(void)
 	fake_stop(&f);
 }
 
+static void test_fallback_offerings(void)
+{
+	struct fake f;
+	char *out = NULL, *err = NULL, cmd[1024];
+	yajl_val st, a, j;
+	size_t i;
+	int g5 = 0, g52 = 0, other = 0;
+
+	setup(&f, "  fallback_offerings: true\n");
+	/*
+	 * 3 g5.xlarge spot wanted, room for 1; g5.2xlarge (A10G, 1 GPU) has room for 1; g6.xlarge
+	 * (L4) and g5.12xlarge (4 GPUs) are cheaper but not the same GPUs: never used.
+	 */
+	fake_config(&f, "{\"capacity\": {\"g5.xlarge\": 1, \"g5.2xlarge\": 1}}");
+	snprintf(cmd, sizeof(cmd), "--config capplan.yaml apply --plan-file '%s' --yes --json",
+		 tu_src("tests/data/apply/plan_fallback.json"));
+	CU_ASSERT_EQUAL(tu_capplan(f.dir, cmd, &out, &err), 1);
+	j = yajl_tree_parse(out, NULL, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+	CU_ASSERT_EQUAL(YAJL_GET_INTEGER(get(j, "shortfall_gpus")), 1);
+	yajl_tree_free(j);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "fallback: 1 g5.2xlarge stand-ins"));
+	free(out);
+	free(err);
+	st = fake_state(&f);
+	a = get(st, "instances");
+	for (i = 0; i < YAJL_GET_ARRAY(a)->len; i++) {
+		yajl_val x = YAJL_GET_ARRAY(a)->values[i];
+		const char *t = gets(x, "type");
+
+		CU_ASSERT_STRING_EQUAL(tag(x, "capplan:pool"), "aws/us-east-1/g5.xlarge/spot");
+		if (strcmp(t, "g5.xlarge") == 0)
+			g5++;
+		else if (strcmp(t, "g5.2xlarge") == 0) {
+			g52++;
+			CU_ASSERT_STRING_EQUAL(tag(x, "capplan:standin"), "g5.2xlarge/spot");
+		} else
+			other++;
+	}
+	CU_ASSERT_EQUAL(g5, 1);
+	CU_ASSERT_EQUAL(g52, 1);
+	CU_ASSERT_EQUAL(other, 0);
+	yajl_tree_free(st);
+	/* capacity back: the stand-in counts, one more g5.xlarge closes the pool */
+	fake_config(&f, "{\"capacity\": {}}");
+	snprintf(cmd, sizeof(cmd), "--config capplan.yaml apply --plan-file '%s' --yes",
+		 tu_src("tests/data/apply/plan_fallback.json"));
+	CU_ASSERT_EQUAL(tu_capplan(f.dir, cmd, &out, &err), 0);
+	free(out);
+	free(err);
+	st = fake_state(&f);
+	CU_ASSERT_EQUAL(count_running(st, "aws/us-east-1/g5.xlarge/spot"), 3);
+	CU_ASSERT_EQUAL(YAJL_GET_ARRAY(get(st, "instances"))->len, 3);
+	yajl_tree_free(st);
+	fake_stop(&f);
+}
+
 static void test_commitments_print_only(void)
 {
 	struct fake f;
@@ -1395,6 +1452,8 @@ void apply_suite_register(void)
 	CU_add_test(s, "guard rails refuse", test_guard_rails);
 	CU_add_test(s, "capacity errors: partial launch and shortfall", test_capacity_shortfall);
 	CU_add_test(s, "spot short: on-demand stand-ins where policy says so", test_fallback_to_ondemand);
+	CU_add_test(s, "capacity short: the plan's other offerings with the same GPUs",
+		    test_fallback_offerings);
 	CU_add_test(s, "unknown outcome: same token; refused: next attempt", test_unknown_outcome_replays_token);
 	CU_add_test(s, "commitments are printed, never bought", test_commitments_print_only);
 	CU_add_test(s, "--plan latest|ID from the store; bad input", test_stored_plan_and_bad_input);

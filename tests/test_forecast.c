@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "forecast/fc.h"
 #include "forecast/forecast.h"
 #include "tests/testutil.h"
 
@@ -337,6 +338,52 @@ static void test_spike_and_level_shift(void)
 	free(y);
 }
 
+/* The seasonal profile on a recent level, worked by hand: m = 2, the last two cycles {1, 9}
+ * (mean 5, shape -4, +4) and {1, 3} (mean 2, shape -1, +1) give the median shape -2.5, +2.5. */
+static void test_slevel_recent_level(void)
+{
+	const double y[6] = { 1, 3, 1, 3, 1, 9 };
+	double out[4];
+
+	/* the level of the last hour alone: 9 - 2.5 */
+	fc_slevel_n(y, 6, 2, 2, 1, 4, out);
+	CU_ASSERT_DOUBLE_EQUAL(out[0], 4.0, 1e-12);
+	CU_ASSERT_DOUBLE_EQUAL(out[1], 9.0, 1e-12);
+	CU_ASSERT_DOUBLE_EQUAL(out[2], 4.0, 1e-12);
+	/* of the last two: ((1 + 2.5) + (9 - 2.5)) / 2 = 5 */
+	fc_slevel_n(y, 6, 2, 2, 2, 4, out);
+	CU_ASSERT_DOUBLE_EQUAL(out[0], 2.5, 1e-12);
+	CU_ASSERT_DOUBLE_EQUAL(out[3], 7.5, 1e-12);
+	/* more hours than the history: all of it, (3.5 + 0.5 + 3.5 + 0.5 + 3.5 + 6.5) / 6 */
+	fc_slevel_n(y, 6, 2, 2, 100, 2, out);
+	CU_ASSERT_DOUBLE_EQUAL(out[0], 18.0 / 6 - 2.5, 1e-12);
+}
+
+/* A step 100 hours before the end: the last whole days after it are four (96 hours); a
+ * steady ramp and a weekly rhythm are no step. */
+static void test_last_break(void)
+{
+	size_t n = 24 * 30, i;
+	double *y = malloc(n * sizeof(*y));
+
+	for (i = 0; i < n; i++)
+		y[i] = sine(i) + (i >= n - 100 ? 40 : 0);
+	CU_ASSERT_EQUAL(fc_last_break(y, n), n - 96);
+	/* a fall is a step too, and a one-day burst is not */
+	for (i = 0; i < n; i++)
+		y[i] = sine(i) + (i >= n - 100 ? -9 : 0) + (i >= n - 300 && i < n - 276 ? 50 : 0);
+	CU_ASSERT_EQUAL(fc_last_break(y, n), n - 96);
+	for (i = 0; i < n; i++)
+		y[i] = sine(i) + 0.1 * (double)i;
+	CU_ASSERT_EQUAL(fc_last_break(y, n), 0);
+	for (i = 0; i < n; i++)
+		y[i] = sine(i) + ((i / 24) % 7 >= 5 ? 20 : 0);
+	CU_ASSERT_EQUAL(fc_last_break(y, n), 0);
+	/* under FC_BREAK_DAYS + 3 days there is nothing to compare */
+	CU_ASSERT_EQUAL(fc_last_break(y, 24 * 4), 0);
+	free(y);
+}
+
 static void test_backtest_scores(void)
 {
 	size_t n = 24 * 40, i;
@@ -544,6 +591,8 @@ void forecast_suite_register(void)
 	CU_add_test(s, "zeros, never negative", test_zeros_and_never_negative);
 	CU_add_test(s, "short histories fall back and say so", test_short_history);
 	CU_add_test(s, "spikes and level shifts", test_spike_and_level_shift);
+	CU_add_test(s, "seasonal profile on a recent level", test_slevel_recent_level);
+	CU_add_test(s, "the last level shift", test_last_break);
 	CU_add_test(s, "backtest scores", test_backtest_scores);
 	CU_add_test(s, "auto beats snaive on noise", test_auto_beats_snaive_on_noise);
 	CU_add_test(s, "cli: usage file in, forecast file out", test_cli_usage_file);

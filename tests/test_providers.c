@@ -412,8 +412,10 @@ static int fake_start(void)
 		return 0;
 	snprintf(fake_dir, sizeof(fake_dir), "%s", tu_tmpdir());
 	tu_write(tu_path(fake_dir, "faults.json"), "[]");
+	/* --watch-pid: the server goes away with the test process even if it crashes */
 	snprintf(cmd, sizeof(cmd), "python3 '%s' --port-file port --faults faults.json --log log "
-		 ">server.out 2>&1 & echo $! > pid", tu_src("tests/fakecloud/fakecloud.py"));
+		 "--watch-pid %ld >server.out 2>&1 & echo $! > pid",
+		 tu_src("tests/fakecloud/fakecloud.py"), (long)getpid());
 	if (tu_sh(fake_dir, cmd, NULL, NULL) != 0)
 		return -1;
 	for (i = 0; i < 200 && port == NULL; i++) {
@@ -750,6 +752,7 @@ static void test_fetch_retries(void)
 		   "\"retry_after\":1},"
 		   "{\"api\":\"aws\",\"kind\":\"throttle\",\"page\":3,\"count\":1},"
 		   "{\"api\":\"aws\",\"kind\":\"truncate\",\"page\":4,\"count\":1},"
+		   "{\"api\":\"aws\",\"kind\":\"expired\",\"page\":5,\"count\":1},"
 		   "{\"api\":\"ec2\",\"kind\":\"throttle\",\"page\":1,\"count\":2},"
 		   "{\"api\":\"ec2\",\"kind\":\"500\",\"page\":2,\"count\":1}]");
 	CU_ASSERT_EQUAL(fetch(dir, "--provider aws", &err), 0);
@@ -759,6 +762,9 @@ static void test_fetch_retries(void)
 	check_aws_catalog(dir);
 	CU_ASSERT_EQUAL(log_count("\"fault\": \"429\""), 1);
 	CU_ASSERT_EQUAL(log_count("\"fault\": \"truncate\""), 1);
+	/* the expired NextToken on page 5 sent the region back to page 1 once: 10 + 4 pages */
+	CU_ASSERT_EQUAL(log_count("\"fault\": \"expired\""), 1);
+	CU_ASSERT_EQUAL(sql_int(dir, "SELECT pages FROM fetch_runs"), 14);
 	set_faults("[{\"api\":\"azure\",\"kind\":\"503\",\"page\":2,\"count\":1},"
 		   "{\"api\":\"azure\",\"kind\":\"truncate\",\"page\":3,\"count\":1},"
 		   "{\"api\":\"gcp\",\"kind\":\"throttle\",\"page\":3,\"count\":1},"
@@ -867,6 +873,35 @@ static void test_fetch_failures(void)
 				" instr(message, 'BAD-KEY-123') OR instr(message, 'fake-gcp-key')"
 				" OR instr(message, 'wrong/secret')"), 0);
 	CU_ASSERT_EQUAL(stored_count(dir, NULL), 28);
+}
+
+/* AWS_ENDPOINT_URL wins over the config (which points at a closed port here). */
+static void test_fetch_aws_endpoint_env(void)
+{
+	const char *dir;
+	char cfg[600], url[64], *out = NULL;
+
+	CU_ASSERT_EQUAL_FATAL(fake_start(), 0);
+	fetch_env();
+	set_faults("[]");
+	dir = tu_tmpdir();
+	snprintf(cfg, sizeof(cfg), "store: t.db\nproviders:\n  http: {max_attempts: 1}\n  aws:\n"
+		 "    regions: [us-west-2]\n    endpoints: {pricing: \"http://127.0.0.1:1\","
+		 " ec2: \"http://127.0.0.1:1\"}\n");
+	tu_write(tu_path(dir, "capplan.yaml"), cfg);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d", fake_port);
+	setenv("AWS_ENDPOINT_URL", url, 1);
+	CU_ASSERT_EQUAL(tu_capplan(dir, "--config capplan.yaml --json prices fetch", &out, NULL), 0);
+	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "\"provider\":\"aws\",\"regions\":"
+					   "\"us-west-2\",\"offerings\":1,\"spot_points\":2,"));
+	free(out);
+	unsetenv("AWS_ENDPOINT_URL");
+	CU_ASSERT_EQUAL(stored(dir, "aws/us-west-2/p5.48xlarge").spot, 42.0);
+	/* without it, the config's closed port: a connection failure, exit 1 */
+	CU_ASSERT_EQUAL(tu_capplan(dir, "--config capplan.yaml prices fetch", NULL, &out), 1);
+	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "aws: POST http://127.0.0.1:1/"));
+	free(out);
+	CU_ASSERT_EQUAL(stored(dir, "aws/us-west-2/p5.48xlarge").spot, 42.0);
 }
 
 static void test_fetch_refuses_plain_http(void)
@@ -992,5 +1027,6 @@ void providers_suite_register(void)
 	CU_add_test(s, "fetch gcp against the fake cloud", test_fetch_gcp);
 	CU_add_test(s, "fetch rides out retryable faults", test_fetch_retries);
 	CU_add_test(s, "fetch failures keep the last catalog", test_fetch_failures);
+	CU_add_test(s, "fetch: AWS_ENDPOINT_URL wins over the config", test_fetch_aws_endpoint_env);
 	CU_add_test(s, "fetch refuses plain http and bad flags", test_fetch_refuses_plain_http);
 }

@@ -409,6 +409,31 @@ static void test_cli_prefer(void)
 	free(a);
 }
 
+static void test_cli_commitment_first_seen_kept(void)
+{
+	const char *dir = tu_tmpdir();
+	char cmd[1200], *a;
+
+	/* the December export of the same RI, then November's, then December's again */
+	snprintf(cmd, sizeof(cmd), "sed 's/2026-11-01T/2026-12-01T/g' '%s' > dec.csv && cp '%s' nov.csv",
+		 tu_src("tests/data/usage/aws_focus10.csv"), tu_src("tests/data/usage/aws_focus10.csv"));
+	CU_ASSERT_EQUAL_FATAL(tu_sh(dir, cmd, NULL, NULL), 0);
+	free(run_ok(dir, "-q --db u.db usage import --focus dec.csv"));
+	free(run_ok(dir, "-q --db u.db usage import --focus nov.csv"));
+	free(run_ok(dir, "-q --db u.db usage import --focus dec.csv"));
+	a = run_ok(dir, "--db u.db commitments list --json");
+	/* running since November at the latest: a 1-year term ends by November 2027 */
+	CU_ASSERT_PTR_NOT_NULL(strstr(a, "\"first_seen\":\"2026-11-01T02:00:00Z\","
+				      "\"last_seen\":\"2026-12-01T03:00:00Z\",\"term_months\":12,"
+				      "\"expires_by\":\"2027-11-01T02:00:00Z\""));
+	free(a);
+	/* and the two months of usage are both kept: different windows of one source */
+	a = run_ok(dir, "--db u.db usage show --csv --gpu A100-40GB");
+	CU_ASSERT_PTR_NOT_NULL(strstr(a, "2026-11-01T01:00:00Z,A100-40GB,16\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(a, "2026-12-01T01:00:00Z,A100-40GB,16\n"));
+	free(a);
+}
+
 static void test_cli_show_notes_spread(void)
 {
 	const char *dir = tu_tmpdir();
@@ -766,6 +791,8 @@ void usage_suite_register(void)
 	CU_add_test(s, "cli: re-import replaces its window; gaps; gzip", test_cli_reimport_replaces);
 	CU_add_test(s, "cli: usage.prefer decides overlaps, else the latest", test_cli_prefer);
 	CU_add_test(s, "cli: usage show says daily rows were spread", test_cli_show_notes_spread);
+	CU_add_test(s, "cli: a commitment keeps the first hour any export saw it",
+		    test_cli_commitment_first_seen_kept);
 	CU_add_test(s, "gpu names: DCGM and kube-state-metrics spellings", test_gpu_spellings);
 	CU_add_test(s, "plan: a commitment from FOCUS is owned until it expires",
 		    test_owned_commitment_plans);

@@ -3,7 +3,7 @@
 DescribeSpotPriceHistory, the Azure Retail Prices API and the GCP Cloud Billing Catalog,
 on 127.0.0.1, in their own wire formats, with paging, SigV4 checking and faults on demand.
 
-usage: fakecloud.py --port-file FILE [--faults FILE] [--log FILE]
+usage: fakecloud.py --port-file FILE [--faults FILE] [--log FILE] [--watch-pid PID]
 
 - Binds 127.0.0.1 on a free port and writes the port to --port-file once it listens.
 - AWS requests must carry a valid SigV4 signature for access key AKIDFAKE / secret
@@ -15,7 +15,8 @@ usage: fakecloud.py --port-file FILE [--faults FILE] [--log FILE]
     "retry_after": S, "seconds": S}]
   kinds: 429 (with Retry-After), 500, 503, throttle (the provider's own throttling error),
   slow (sleep "seconds" before answering), truncate (Content-Length larger than what is sent),
-  malformed (200 with a broken body). A fault's count is spent per file content.
+  malformed (200 with a broken body), expired (aws: 400 ExpiredNextTokenException).
+  A fault's count is spent per file content.
 - --log gets one JSON line per request: api, page, status, sig, fault.
 Python 3 standard library only (Debian's python3).
 """
@@ -259,6 +260,9 @@ GCP_SKUS = [
          0, AM),
     gsku("0A01-0000-0023", "E2 Instance Core running in Americas", "CPU", "OnDemand", "0",
          21811000, AM),
+    # a Spot SKU labelled OnDemand (it happens: SkyPilot #8125): must not become G2's price
+    gsku("0A01-0000-0024", "Spot Preemptible G2 Instance Core running in Americas", "CPU",
+         "OnDemand", "0", 9000000, ["us-central1"]),
 ]
 
 # --- faults ---------------------------------------------------------------------------------
@@ -393,6 +397,8 @@ class Handler(BaseHTTPRequestHandler):
         elif kind == "throttle":
             status = {"aws": 400, "ec2": 503, "azure": 429, "gcp": 429}[api]
             self.send(status, throttle_body(api), throttle_ctype(api))
+        elif kind == "expired" and api == "aws":
+            self.send(400, error_body("aws", "ExpiredNextTokenException", "token expired"))
         elif kind == "truncate":
             self.send(200, body_ok(), ctype, truncate=True)
         elif kind == "malformed":
@@ -575,7 +581,17 @@ def main():
     ap.add_argument("--port-file", required=True)
     ap.add_argument("--faults")
     ap.add_argument("--log")
+    ap.add_argument("--watch-pid", type=int, help="exit when this process is gone")
     args = ap.parse_args()
+    if args.watch_pid:
+        def watch():
+            while True:
+                time.sleep(1)
+                try:
+                    os.kill(args.watch_pid, 0)
+                except OSError:
+                    os._exit(0)
+        threading.Thread(target=watch, daemon=True).start()
     srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     srv.daemon_threads = True
     srv.args = args
