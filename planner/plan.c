@@ -276,6 +276,22 @@ static int serve_factor(const struct config *cfg, const char *model, const char 
 	return 0;
 }
 
+/*
+ * An option carries one expiry for all it owns: when commitments of one offering expire at
+ * different hours, all of them count until the earliest (never more capacity than is owned;
+ * 0 = the whole horizon).
+ */
+static size_t owned_until(const struct solver_option *o, size_t hours)
+{
+	if (o->owned <= 0 || o->owned_hours == hours)
+		return hours;
+	if (hours == 0)
+		return o->owned_hours;
+	if (o->owned_hours == 0)
+		return hours;
+	return hours < o->owned_hours ? hours : o->owned_hours;
+}
+
 /* commitments: [{offering, count, expires}] already owned: sunk cost, cover until expiry. */
 static int read_owned(struct solver_option *opt, size_t n, const struct plan_demand *d,
 		      const struct config *cfg, struct err *e)
@@ -319,8 +335,8 @@ static int read_owned(struct solver_option *opt, size_t n, const struct plan_dem
 				break;
 		if (o == n)
 			continue;	/* an offering of a GPU model not planned here */
+		opt[o].owned_hours = owned_until(&opt[o], hours);
 		opt[o].owned += (int)count;
-		opt[o].owned_hours = hours;
 	}
 	return 0;
 }
@@ -357,8 +373,8 @@ static void read_owned_store(struct solver_option *opt, size_t n, const struct p
 				break;
 		if (k == n)
 			continue;	/* not an offering of the catalog planned here */
+		opt[k].owned_hours = owned_until(&opt[k], hours);
 		opt[k].owned += count;
-		opt[k].owned_hours = hours;
 	}
 }
 
