@@ -191,7 +191,7 @@ static int print_commitments(const struct cmd_ctx *ctx, const struct plan_result
 	if (w) {
 		jw_obj(w);
 		jw_kint(w, "horizon_hours", (int64_t)H);
-		jw_knum(w, "total_cost", r->rp.total_cost);
+		jw_kmoney(w, "total_cost", r->rp.total_cost);
 		jw_knum(w, "gap", r->rp.gap);
 		jw_key(w, "commitments");
 		jw_arr(w);
@@ -238,7 +238,7 @@ static int print_commitments(const struct cmd_ctx *ctx, const struct plan_result
 				jw_kint(w, "count", n);
 				jw_knum(w, "break_even_utilization", be);
 				jw_knum(w, "expected_utilization", util);
-				jw_knum(w, "yearly_saving", isinf(odg) ? NAN : saving);
+				jw_kmoney(w, "yearly_saving", isinf(odg) ? NAN : saving);
 				jw_obj_end(w);
 			} else {
 				printf("| %s | %s | %d | %.1f%% | %.1f%% | %.2f |\n", r->ids[o],
@@ -295,9 +295,10 @@ static int output(const struct cmd_ctx *ctx, const struct plan_args *a,
 	}
 	if (rc == 0 && a->po.duals)
 		print_duals(ctx, r);
+	/* nothing is wrong (the plan still covers demand): say it only when asked (-v) */
 	if (r->sp->approx_units)
-		fprintf(stderr, "capplan plan: spot interruption rates were rounded down to 1/1000 "
-			"GPU (the plan still covers demand)\n");
+		cmd_debug(ctx, "capplan plan: spot capacity after interruption rates was rounded "
+			  "down to 1/1000 GPU (the plan still covers demand)\n");
 	return rc;
 }
 

@@ -73,14 +73,14 @@ int reports_whatif_json(FILE *f, const struct reports_whatif *x, struct err *e)
 	rp_plan_json_obj(w, s, 1);
 	jw_key(w, "delta");
 	jw_obj(w);
-	jw_knum(w, "total_cost", s->total_cost - b->total_cost);
+	jw_kmoney(w, "total_cost", s->total_cost - b->total_cost);
 	jw_knum(w, "total_cost_pct", b->total_cost > 0 ?
 		100 * (s->total_cost - b->total_cost) / b->total_cost : NAN);
 	jw_key(w, "cost");
 	jw_obj(w);
-	jw_knum(w, "reserved", s->cost_reserved - b->cost_reserved);
-	jw_knum(w, "spot", s->cost_spot - b->cost_spot);
-	jw_knum(w, "ondemand", s->cost_ondemand - b->cost_ondemand);
+	jw_kmoney(w, "reserved", s->cost_reserved - b->cost_reserved);
+	jw_kmoney(w, "spot", s->cost_spot - b->cost_spot);
+	jw_kmoney(w, "ondemand", s->cost_ondemand - b->cost_ondemand);
 	jw_obj_end(w);
 	jw_kint(w, "reserved_instances", rs.reserved_instances - rb.reserved_instances);
 	jw_knum(w, "reserved_gpus", rs.reserved_gpus - rb.reserved_gpus);
@@ -187,11 +187,11 @@ int reports_backtest_json(FILE *f, const struct reports_backtest *b, struct err 
 	jw_kstr(w, "from", ts);
 	tm_format(b->end, ts);
 	jw_kstr(w, "to", ts);
-	jw_knum(w, "realized", b->realized);
-	jw_knum(w, "all_ondemand", b->all_ondemand);
-	jw_knum(w, "heuristic", b->heuristic);
-	jw_knum(w, "perfect_foresight", b->perfect_foresight);
-	jw_knum(w, "perfect_foresight_lp", b->perfect_foresight_lp);
+	jw_kmoney(w, "realized", b->realized);
+	jw_kmoney(w, "all_ondemand", b->all_ondemand);
+	jw_kmoney(w, "heuristic", b->heuristic);
+	jw_kmoney(w, "perfect_foresight", b->perfect_foresight);
+	jw_kmoney(w, "perfect_foresight_lp", b->perfect_foresight_lp);
 	jw_knum(w, "realized_vs_perfect_foresight", b->perfect_foresight > 0 ?
 		b->realized / b->perfect_foresight : NAN);
 	jw_knum(w, "heuristic_vs_perfect_foresight", b->perfect_foresight > 0 ?
@@ -207,10 +207,10 @@ int reports_backtest_json(FILE *f, const struct reports_backtest *b, struct err 
 		tm_format(k->start, ts);
 		jw_kstr(w, "start", ts);
 		jw_kint(w, "hours", (int64_t)k->nhours);
-		jw_knum(w, "realized", k->realized);
-		jw_knum(w, "all_ondemand", k->all_ondemand);
-		jw_knum(w, "heuristic", k->heuristic);
-		jw_knum(w, "perfect_foresight", k->perfect_foresight);
+		jw_kmoney(w, "realized", k->realized);
+		jw_kmoney(w, "all_ondemand", k->all_ondemand);
+		jw_kmoney(w, "heuristic", k->heuristic);
+		jw_kmoney(w, "perfect_foresight", k->perfect_foresight);
 		jw_knum(w, "demand_gpu_hours", k->demand_gpu_hours);
 		jw_knum(w, "reserved_gpus", k->reserved_gpus);
 		jw_knum(w, "heuristic_reserved_gpus", k->heuristic_reserved_gpus);

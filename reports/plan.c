@@ -21,16 +21,16 @@ void rp_plan_json_obj(jw *w, const struct reports_plan *p, int with_risk)
 	tm_format(p->start, ts);
 	jw_kstr(w, "start", ts);
 	jw_kint(w, "horizon_hours", (int64_t)p->nhours);
-	jw_knum(w, "total_cost", p->total_cost);
+	jw_kmoney(w, "total_cost", p->total_cost);
 	jw_key(w, "cost");
 	jw_obj(w);
-	jw_knum(w, "reserved", p->cost_reserved);
-	jw_knum(w, "spot", p->cost_spot);
-	jw_knum(w, "ondemand", p->cost_ondemand);
+	jw_kmoney(w, "reserved", p->cost_reserved);
+	jw_kmoney(w, "spot", p->cost_spot);
+	jw_kmoney(w, "ondemand", p->cost_ondemand);
 	jw_obj_end(w);
 	jw_knum(w, "gap", p->gap);
 	jw_kbool(w, "relaxed", p->relaxed);
-	jw_knum(w, "ondemand_only_cost", p->ondemand_only_cost);
+	jw_kmoney(w, "ondemand_only_cost", p->ondemand_only_cost);
 	jw_key(w, "reserved");
 	jw_arr(w);
 	for (o = 0; o < p->noffers; o++)

@@ -355,7 +355,7 @@ int reports_weekly_json(FILE *f, const struct reports_weekly *w, struct err *e)
 		json_spend(j, w, REPORTS_USED);
 	else
 		jw_null(j);
-	jw_knum(j, "all_ondemand", w->has_usage ? od : NAN);
+	jw_kmoney(j, "all_ondemand", w->has_usage ? od : NAN);
 	jw_knum(j, "savings_vs_all_ondemand", w->has_usage && !isnan(od) ?
 		rp_cents(od - rp_sum(w, REPORTS_USED, -1, NULL, NULL)) : NAN);
 	jw_key(j, "models");
@@ -373,7 +373,7 @@ int reports_weekly_json(FILE *f, const struct reports_weekly *w, struct err *e)
 		jw_knum(j, "mase", m->mase);
 		jw_knum(j, "interval_coverage_80", m->cover80);
 		jw_knum(j, "interval_coverage_95", m->cover95);
-		jw_knum(j, "all_ondemand", m->ondemand_only);
+		jw_kmoney(j, "all_ondemand", m->ondemand_only);
 		jw_obj_end(j);
 	}
 	jw_arr_end(j);
@@ -409,7 +409,7 @@ int reports_weekly_json(FILE *f, const struct reports_weekly *w, struct err *e)
 		jw_knum(j, "hourly", c->hourly);
 		jw_knum(j, "breakeven_use", c->breakeven);
 		jw_knum(j, "expected_use", c->expected_use);
-		jw_knum(j, "weekly_saving", c->weekly_saving);
+		jw_kmoney(j, "weekly_saving", c->weekly_saving);
 		jw_obj_end(j);
 	}
 	jw_arr_end(j);
@@ -419,7 +419,7 @@ int reports_weekly_json(FILE *f, const struct reports_weekly *w, struct err *e)
 		jw_obj(j);
 		jw_kstr(j, "name", w->levers[i].name);
 		jw_kstr(j, "what", w->levers[i].what);
-		jw_knum(j, "weekly_saving", w->levers[i].saving);
+		jw_kmoney(j, "weekly_saving", w->levers[i].saving);
 		jw_obj_end(j);
 	}
 	jw_arr_end(j);
@@ -439,8 +439,8 @@ int reports_weekly_json(FILE *f, const struct reports_weekly *w, struct err *e)
 			jw_kstr(j, "term", rp_term_names[c->term]);
 		jw_knum(j, "instance_hours", c->quantity);
 		jw_knum(j, "gpu_hours", c->gpu_hours);
-		jw_knum(j, "cost", c->cost);
-		jw_knum(j, "list_cost", c->list_cost);
+		jw_kmoney(j, "cost", c->cost);
+		jw_kmoney(j, "list_cost", c->list_cost);
 		jw_obj_end(j);
 	}
 	jw_arr_end(j);

@@ -88,6 +88,17 @@ void jw_num(jw *w, double v)
 	check(w, yajl_gen_number(w->g, b, strlen(b)));
 }
 
+void jw_money(jw *w, double usd)
+{
+	jw_num(w, isfinite(usd) ? round(usd * 1e6) / 1e6 : usd);
+}
+
+void jw_kmoney(jw *w, const char *k, double usd)
+{
+	jw_key(w, k);
+	jw_money(w, usd);
+}
+
 void jw_int(jw *w, int64_t v)
 {
 	check(w, yajl_gen_integer(w->g, (long long)v));

@@ -25,6 +25,12 @@ void jw_num(jw *w, double v);		/* NAN or infinities write null */
 void jw_int(jw *w, int64_t v);
 void jw_bool(jw *w, int v);
 void jw_null(jw *w);
+/*
+ * A sum of money in USD: rounded to a millionth of a dollar, so that sums of hourly prices
+ * print as 263.8196 and not as the 263.81959999999992 a double holds.
+ */
+void jw_money(jw *w, double usd);
+void jw_kmoney(jw *w, const char *k, double usd);
 /* key + value in one call */
 void jw_kstr(jw *w, const char *k, const char *s);
 void jw_knum(jw *w, const char *k, double v);
