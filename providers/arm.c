@@ -7,6 +7,7 @@
  * and says which call it would make.
  */
 #include "providers/compute_int.h"
+#include "providers/http.h"
 #include "util/jw.h"
 #include "util/tm.h"
 
@@ -24,6 +25,17 @@
 struct arm {
 	char base[512];
 	char sets[1200];	/* .../providers/Microsoft.Compute/virtualMachineScaleSets */
+	struct http_client *http;
+};
+
+/* What the calls below read of an ARM answer. */
+struct arm_resp {
+	long status;
+	char request_id[128];	/* x-ms-request-id */
+	char async_op[1024];	/* Azure-AsyncOperation: the status URL of a long operation */
+	long retry_after;	/* seconds, -1 when absent */
+	char code[128];		/* provider error code of a status >= 300 */
+	char error[600];	/* "Code: message", or "HTTP n", for a status the caller rejects */
 };
 
 static yajl_val jget(yajl_val o, const char *k)
@@ -68,19 +80,52 @@ static void set_name(const char *pool, char out[32])
 }
 
 /*
- * One ARM call. Returns 0 with the parsed body in *out (NULL when empty) and r filled, or
- * ERR_* when no answer came. The bearer token goes only to the configured ARM origin.
+ * Splits http.c's error line "azure: METHOD URL: HTTP 409: Code: message" into r's code
+ * and error (http.c has read the provider's {"error":{...}} body).
+ */
+static void split_error(struct arm_resp *r, const char *msg)
+{
+	char hs[32];
+	const char *m;
+	size_t n;
+
+	snprintf(hs, sizeof(hs), "HTTP %ld: ", r->status);
+	if ((m = strstr(msg, hs)) == NULL) {
+		snprintf(r->code, sizeof(r->code), "HTTP%ld", r->status);
+		snprintf(r->error, sizeof(r->error), "HTTP %ld", r->status);
+		return;
+	}
+	m += strlen(hs);
+	n = strcspn(m, ": ");
+	if (m[n] == ':')
+		snprintf(r->code, sizeof(r->code), "%.*s", (int)n, m);
+	else
+		snprintf(r->code, sizeof(r->code), "HTTP%ld", r->status);
+	snprintf(r->error, sizeof(r->error), "%s", m);
+}
+
+/*
+ * One ARM call through http.c (throttling and 5xx retried with its backoff and Retry-After).
+ * Returns 0 with r filled and the parsed body of a 2xx answer in *out (NULL when empty); an
+ * HTTP error is an answer too: 0 with *out NULL and r->code, r->error set. ERR_* when no
+ * answer came. The bearer token goes only to the configured ARM origin.
  */
 static int arm_call(providers_compute *pc, const char *method, const char *url,
-		    const char *body, struct compute_resp *r, yajl_val *out, struct err *e)
+		    const char *body, struct arm_resp *r, yajl_val *out, struct err *e)
 {
+	static const char *const want[] = {
+		"x-ms-request-id", "Azure-AsyncOperation", "Retry-After", NULL,
+	};
 	struct arm *x = pc->impl;
-	struct buf auth = BUF_INIT;
-	const char *headers[4];
+	struct http_request q = HTTP_REQUEST_INIT;
+	struct http_headers got = HTTP_HEADERS_INIT;
+	struct buf auth = BUF_INIT, resp = BUF_INIT;
+	const char *headers[4], *v;
 	int rc;
 
 	*out = NULL;
 	memset(r, 0, sizeof(*r));
+	r->retry_after = -1;
 	if (strncmp(url, x->base, strlen(x->base)) != 0)
 		return err_set(e, ERR_RUNTIME, "azure: refusing to send the token to an address "
 			       "outside \"providers.azure.endpoints.arm\"");
@@ -92,24 +137,34 @@ static int arm_call(providers_compute *pc, const char *method, const char *url,
 	headers[1] = "Content-Type: application/json";
 	headers[2] = "Accept: application/json";
 	headers[3] = NULL;
-	rc = compute_http(r, method, url, headers, body, e);
+	q.method = method;
+	q.url = url;
+	q.headers = headers;
+	q.body = body;
+	q.body_len = body ? strlen(body) : 0;
+	q.want_headers = want;
+	q.resp_headers = &got;
+	rc = http_fetch(x->http, &q, &resp, 64u << 20, &r->status, e);
+	if ((v = http_headers_get(&got, "x-ms-request-id")) != NULL)
+		snprintf(r->request_id, sizeof(r->request_id), "%s", v);
+	if ((v = http_headers_get(&got, "Azure-AsyncOperation")) != NULL)
+		snprintf(r->async_op, sizeof(r->async_op), "%s", v);
+	if ((v = http_headers_get(&got, "Retry-After")) != NULL)
+		r->retry_after = strtol(v, NULL, 10);
+	if (rc == 0) {
+		snprintf(r->error, sizeof(r->error), "HTTP %ld", r->status);
+		if (resp.len && (*out = yajl_tree_parse(buf_str(&resp), NULL, 0)) == NULL)
+			rc = err_set(e, ERR_RUNTIME, "azure: %s: the answer is not JSON", method);
+	} else if (r->status >= 300) {
+		split_error(r, e->msg);
+		err_clear(e);
+		rc = 0;
+	}
 	memset(auth.p, 0, auth.len);
 	buf_release(&auth);
-	if (rc < 0)
-		return err_wrap(e, "azure");
-	if (r->body.len)
-		*out = yajl_tree_parse(buf_str(&r->body), NULL, 0);
-	return 0;
-}
-
-static void arm_error(yajl_val doc, const struct compute_resp *r, char *out, size_t n)
-{
-	yajl_val er = jget(doc, "error");
-
-	if (er)
-		snprintf(out, n, "%s: %s", jstr(jget(er, "code")), jstr(jget(er, "message")));
-	else
-		snprintf(out, n, "HTTP%ld: %.200s", r->status, buf_str(&r->body));
+	buf_release(&resp);
+	http_headers_release(&got);
+	return rc;
 }
 
 /*
@@ -119,7 +174,7 @@ static void arm_error(yajl_val doc, const struct compute_resp *r, char *out, siz
 static int poll_async(providers_compute *pc, const char *async, char *code, size_t cn,
 		      char *msg, size_t mn, struct err *e)
 {
-	struct compute_resp r;
+	struct arm_resp r;
 	yajl_val doc = NULL;
 	char url[1024];
 	int i, rc = 0;
@@ -132,8 +187,8 @@ static int poll_async(providers_compute *pc, const char *async, char *code, size
 		if ((rc = arm_call(pc, "GET", url, NULL, &r, &doc, e)) < 0)
 			return rc;
 		st = jstr(jget(doc, "status"));
-		if (r.status >= 400) {
-			arm_error(doc, &r, msg, mn);
+		if (r.status >= 300) {
+			snprintf(msg, mn, "%s", r.error);
 			snprintf(code, cn, "HTTP%ld", r.status);
 			break;
 		}
@@ -148,17 +203,18 @@ static int poll_async(providers_compute *pc, const char *async, char *code, size
 		}
 		yajl_tree_free(doc);
 		doc = NULL;
-		compute_resp_release(&r);
 		{
+			/* as often as the operation's Retry-After asks, within 1 to 60 s */
 			struct timespec ts = { 1, 0 };
 
+			if (r.retry_after > 1)
+				ts.tv_sec = r.retry_after > 60 ? 60 : r.retry_after;
 			nanosleep(&ts, NULL);
 		}
 	}
 	if (i == 600)
 		rc = err_set(e, ERR_RUNTIME, "azure: an operation did not finish in 10 minutes");
 	yajl_tree_free(doc);
-	compute_resp_release(&r);
 	return rc;
 }
 
@@ -171,8 +227,8 @@ static int list_vms(providers_compute *pc, const char *region, yajl_val set,
 	struct arm *x = pc->impl;
 	const char *name = jstr(jget(set, "name"));
 	yajl_val tags = jget(set, "tags"), doc = NULL, vals;
-	struct compute_resp r;
-	char url[2048], em[512];
+	struct arm_resp r;
+	char url[2048];
 	size_t i;
 	int rc = 0;
 
@@ -181,11 +237,10 @@ static int list_vms(providers_compute *pc, const char *region, yajl_val set,
 		if ((rc = arm_call(pc, "GET", url, NULL, &r, &doc, e)) < 0)
 			return rc;
 		if (r.status != 200) {
-			arm_error(doc, &r, em, sizeof(em));
 			compute_audit(pc, region, "virtualMachineScaleSetVMs.list", r.request_id, "",
-				      "error", em);
+				      "error", r.error);
 			rc = err_set(e, ERR_RUNTIME, "azure %s: listing the VMs of %s: %s", region, name,
-				     em);
+				     r.error);
 			goto out;
 		}
 		compute_audit(pc, region, "virtualMachineScaleSetVMs.list", r.request_id, "", "ok",
@@ -222,11 +277,9 @@ static int list_vms(providers_compute *pc, const char *region, yajl_val set,
 		snprintf(url, sizeof(url), "%s", jstr(jget(doc, "nextLink")));
 		yajl_tree_free(doc);
 		doc = NULL;
-		compute_resp_release(&r);
 	}
 out:
 	yajl_tree_free(doc);
-	compute_resp_release(&r);
 	return rc;
 }
 
@@ -235,22 +288,21 @@ static int arm_list(providers_compute *pc, const char *region, struct providers_
 {
 	struct arm *x = pc->impl;
 	struct providers_vm *v = NULL;
-	struct compute_resp r;
+	struct arm_resp r;
 	yajl_val doc = NULL, vals;
-	char url[2048], em[512];
+	char url[2048];
 	size_t cap = 0, cnt = 0, i;
 	int rc = 0;
 
-	memset(&r, 0, sizeof(r));
 	snprintf(url, sizeof(url), "%s?%s", x->sets, ARM_API);
 	while (url[0]) {
 		if ((rc = arm_call(pc, "GET", url, NULL, &r, &doc, e)) < 0)
 			goto out;
 		if (r.status != 200) {
-			arm_error(doc, &r, em, sizeof(em));
 			compute_audit(pc, region, "virtualMachineScaleSets.list", r.request_id, "",
-				      "error", em);
-			rc = err_set(e, ERR_RUNTIME, "azure %s: listing scale sets: %s", region, em);
+				      "error", r.error);
+			rc = err_set(e, ERR_RUNTIME, "azure %s: listing scale sets: %s", region,
+				     r.error);
 			goto out;
 		}
 		compute_audit(pc, region, "virtualMachineScaleSets.list", r.request_id, "", "ok", "");
@@ -269,7 +321,6 @@ static int arm_list(providers_compute *pc, const char *region, struct providers_
 		snprintf(url, sizeof(url), "%s", jstr(jget(doc, "nextLink")));
 		yajl_tree_free(doc);
 		doc = NULL;
-		compute_resp_release(&r);
 	}
 	*out = v;
 	*n = cnt;
@@ -277,7 +328,6 @@ static int arm_list(providers_compute *pc, const char *region, struct providers_
 out:
 	free(v);
 	yajl_tree_free(doc);
-	compute_resp_release(&r);
 	return rc;
 }
 
@@ -437,13 +487,12 @@ static int arm_launch(providers_compute *pc, const struct providers_launch *l,
 		      struct providers_launch_result *res, struct err *e)
 {
 	struct arm *x = pc->impl;
-	struct compute_resp r;
+	struct arm_resp r;
 	yajl_val doc = NULL;
 	char name[32], url[1400], code[128], msg[400], em[600];
 	char *body = NULL;
 	int rc, now = 0, before = l->target - l->count;
 
-	memset(&r, 0, sizeof(r));
 	set_name(l->pool, name);
 	if (l->standin)	/* a scale set has one priority: no on-demand stand-ins in it */
 		return err_set(e, ERR_INPUT, "azure: no on-demand stand-ins in a spot scale set");
@@ -458,21 +507,18 @@ static int arm_launch(providers_compute *pc, const struct providers_launch *l,
 	if ((rc = arm_call(pc, "PUT", url, body, &r, &doc, e)) < 0)
 		goto out;
 	if (r.status != 200 && r.status != 201) {
-		yajl_val er = jget(doc, "error");
-
-		arm_error(doc, &r, em, sizeof(em));
-		if (er && is_capacity(jstr(jget(er, "code")))) {
+		if (is_capacity(r.code)) {
 			compute_audit(pc, l->region, "virtualMachineScaleSets.createOrUpdate",
-				      r.request_id, l->token, "partial", em);
+				      r.request_id, l->token, "partial", r.error);
 			res->capacity = 1;
-			snprintf(res->error, sizeof(res->error), "%s", em);
+			snprintf(res->error, sizeof(res->error), "%s", r.error);
 			goto out;
 		}
 		compute_audit(pc, l->region, "virtualMachineScaleSets.createOrUpdate", r.request_id,
-			      l->token, "error", em);
+			      l->token, "error", r.error);
 		res->answered = r.status >= 400 && r.status < 500;
 		rc = err_set(e, ERR_RUNTIME, "azure %s: PUT scale set %s: HTTP %ld %s", l->region,
-			     name, r.status, em);
+			     name, r.status, r.error);
 		goto out;
 	}
 	code[0] = msg[0] = '\0';
@@ -502,7 +548,6 @@ static int arm_launch(providers_compute *pc, const struct providers_launch *l,
 out:
 	free(body);
 	yajl_tree_free(doc);
-	compute_resp_release(&r);
 	return rc;
 }
 
@@ -512,7 +557,7 @@ static int arm_terminate(providers_compute *pc, const char *region, const char *
 			 const char *const *ids, size_t n, int dry_run, struct err *e)
 {
 	struct arm *x = pc->impl;
-	struct compute_resp r;
+	struct arm_resp r;
 	yajl_val doc = NULL;
 	char set[64], url[1400], code[128], msg[400], em[600];
 	const char *text, *slash;
@@ -521,7 +566,6 @@ static int arm_terminate(providers_compute *pc, const char *region, const char *
 	int rc = 0;
 
 	(void)pool;
-	memset(&r, 0, sizeof(r));
 	/* a pool is one scale set: every id is "SET/INSTANCEID" of the same set */
 	if ((slash = strchr(ids[0], '/')) == NULL || (size_t)(slash - ids[0]) >= sizeof(set))
 		return err_set(e, ERR_RUNTIME, "azure: \"%s\" is not SCALESET/INSTANCEID", ids[0]);
@@ -550,11 +594,10 @@ static int arm_terminate(providers_compute *pc, const char *region, const char *
 	if ((rc = arm_call(pc, "POST", url, text, &r, &doc, e)) < 0)
 		goto out;
 	if (r.status != 200 && r.status != 202) {
-		arm_error(doc, &r, em, sizeof(em));
 		compute_audit(pc, region, "virtualMachineScaleSets.deleteInstances", r.request_id, "",
-			      "error", em);
+			      "error", r.error);
 		rc = err_set(e, ERR_RUNTIME, "azure %s: deleting VMs of %s: HTTP %ld %s", region, set,
-			     r.status, em);
+			     r.status, r.error);
 		goto out;
 	}
 	code[0] = msg[0] = '\0';
@@ -569,13 +612,16 @@ static int arm_terminate(providers_compute *pc, const char *region, const char *
 out:
 	jw_free(w);
 	yajl_tree_free(doc);
-	compute_resp_release(&r);
 	return rc;
 }
 
 static void arm_release(providers_compute *pc)
 {
-	free(pc->impl);
+	struct arm *x = pc->impl;
+
+	if (x)
+		http_client_free(x->http);
+	free(x);
 	pc->impl = NULL;
 }
 
@@ -585,6 +631,7 @@ static const struct compute_ops arm_ops = {
 
 int arm_init(providers_compute *pc, struct err *e)
 {
+	struct http_opts o = HTTP_OPTS_INIT;
 	struct arm *x = calloc(1, sizeof(*x));
 	size_t n;
 	int rc;
@@ -608,5 +655,8 @@ int arm_init(providers_compute *pc, struct err *e)
 	snprintf(x->sets, sizeof(x->sets), "%s/subscriptions/%s/resourceGroups/%s/providers/"
 		 "Microsoft.Compute/virtualMachineScaleSets", x->base, pc->conf.subscription_id,
 		 pc->conf.resource_group);
-	return 0;
+	o.provider = "azure";
+	if (pc->conf.backoff_base_ms > 0)
+		o.backoff_base_ms = pc->conf.backoff_base_ms;
+	return http_client_new(&x->http, &o, e);
 }

@@ -1,8 +1,8 @@
 #ifndef PROVIDERS_COMPUTE_INT_H
 #define PROVIDERS_COMPUTE_INT_H
 /*
- * Private to providers/: the table each compute client (ec2.c, gce.c, arm.c) fills, the
- * request helper they share and the OAuth token helpers (oauth.c).
+ * Private to providers/: the table each compute client (ec2.c, gce.c, arm.c) fills, what
+ * they share and the OAuth token helpers (oauth.c). Every request goes through http.c.
  */
 #include "providers/providers.h"
 #include "util/buf.h"
@@ -31,25 +31,6 @@ struct providers_compute {
 int ec2_init(providers_compute *pc, struct err *e);
 int gce_init(providers_compute *pc, struct err *e);
 int arm_init(providers_compute *pc, struct err *e);
-
-/* A response as the compute clients need it. */
-struct compute_resp {
-	long status;
-	struct buf body;
-	char request_id[128];	/* x-amzn-requestid / x-ms-request-id / none */
-	char async_op[1024];	/* Azure-AsyncOperation */
-	char location[1024];
-	long retry_after;	/* seconds, -1 when absent */
-};
-void compute_resp_release(struct compute_resp *r);
-
-/*
- * One HTTP exchange through providers/http.c (retries, backoff, Retry-After). headers is
- * NULL-terminated; body may be NULL. ERR_RUNTIME only when no HTTP answer came: any status
- * is returned in r for the client to read the provider's error body.
- */
-int compute_http(struct compute_resp *r, const char *method, const char *url,
-		 const char *const *headers, const char *body, struct err *e);
 
 /* Reports one call to the audit callback. */
 void compute_audit(providers_compute *pc, const char *region, const char *op,

@@ -57,6 +57,16 @@ int http_headers_add(struct http_headers *h, const char *name, const char *value
 	return 0;
 }
 
+const char *http_headers_get(const struct http_headers *h, const char *name)
+{
+	size_t i, n = strlen(name);
+
+	for (i = 0; h && i < h->n; i++)
+		if (strncasecmp(h->v[i], name, n) == 0 && h->v[i][n] == ':')
+			return h->v[i] + n + (h->v[i][n + 1] == ' ' ? 2 : 1);
+	return NULL;
+}
+
 void http_headers_release(struct http_headers *h)
 {
 	size_t i;
@@ -246,11 +256,54 @@ unsigned long http_attempts(const struct http_client *c)
 	return c->attempts;
 }
 
+/*
+ * Keeps the header line p (n bytes, CRLF included) in r->resp_headers when r wants it. A
+ * status line starts a new response (the final one follows any 1xx): what was kept goes.
+ */
+static int keep_header(const struct http_request *r, const char *p, size_t n, struct err *e)
+{
+	const char *const *w;
+	size_t nl, v;
+	char *s;
+
+	if (r->want_headers == NULL || r->resp_headers == NULL)
+		return 0;
+	if (n > 5 && strncmp(p, "HTTP/", 5) == 0) {
+		http_headers_release(r->resp_headers);
+		return 0;
+	}
+	while (n > 0 && (p[n - 1] == '\r' || p[n - 1] == '\n' || p[n - 1] == ' ' ||
+			 p[n - 1] == '\t'))
+		n--;
+	for (w = r->want_headers; *w; w++) {
+		nl = strlen(*w);
+		if (n <= nl || p[nl] != ':' || strncasecmp(p, *w, nl) != 0)
+			continue;
+		if (http_headers_get(r->resp_headers, *w) != NULL)
+			return 0;	/* the first of repeated headers counts */
+		if (r->resp_headers->n == HTTP_MAX_HEADERS)
+			return err_set(e, ERR_RUNTIME, "too many response headers wanted");
+		for (v = nl + 1; v < n && (p[v] == ' ' || p[v] == '\t'); v++)
+			;
+		if ((s = malloc(nl + 2 + (n - v) + 1)) == NULL)
+			return err_nomem(e);
+		snprintf(s, nl + 2 + (n - v) + 1, "%s: %.*s", *w, (int)(n - v), p + v);
+		r->resp_headers->v[r->resp_headers->n++] = s;
+		return 0;
+	}
+	return 0;
+}
+
 static size_t on_header(char *p, size_t size, size_t nmemb, void *arg)
 {
 	struct attempt *a = arg;
 	size_t n = size * nmemb, k;
+	int rc;
 
+	if ((rc = keep_header(a->r, p, n, a->e)) < 0) {
+		a->abort_rc = rc;
+		return 0;	/* CURLE_WRITE_ERROR */
+	}
 	if (n > 18 && strncasecmp(p, "x-amz-retry-after:", 18) == 0) {
 		a->amz_retry_after_ms = strtol(p + 18, NULL, 10);
 	} else if (n > 18 && strncasecmp(p, "x-amzn-ErrorType:", 17) == 0) {
@@ -554,6 +607,8 @@ int http_do(struct http_client *c, const struct http_request *r, long *status, s
 
 	if (status)
 		*status = 0;
+	if (r->resp_headers)
+		http_headers_release(r->resp_headers);
 	http_redact_url(r->url, url, sizeof(url));
 	if (!http_url_allowed(r->url))
 		return err_set(e, ERR_INPUT, "%s: \"%s\" is not an https:// URL (plain http:// is "
@@ -577,6 +632,8 @@ int http_do(struct http_client *c, const struct http_request *r, long *status, s
 		cerr[0] = '\0';
 		code[0] = msg[0] = '\0';
 		c->attempts++;
+		if (r->resp_headers)
+			http_headers_release(r->resp_headers);
 		if ((rc = setup(c, r, &hl, &sh, &bc, cerr, e)) < 0) {
 			curl_slist_free_all(hl);
 			http_headers_release(&sh);

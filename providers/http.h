@@ -78,6 +78,8 @@ struct http_headers {
 /* Appends "name: value". ERR_NOMEM, or ERR_RUNTIME when the list is full. */
 int http_headers_add(struct http_headers *h, const char *name, const char *value, struct err *e);
 void http_headers_release(struct http_headers *h);
+/* The value of the first header called name (any case) in h, borrowed from h; NULL if none. */
+const char *http_headers_get(const struct http_headers *h, const char *name);
 
 struct http_request {
 	const char *method;		/* "GET" (default when NULL), "POST", "DELETE", ... */
@@ -99,8 +101,18 @@ struct http_request {
 	void *arg;
 	/* Extra provider error codes to retry on (NULL-terminated), besides the built-in list. */
 	const char *const *retry_codes;
+	/*
+	 * Response headers to keep: NULL-terminated names (matched without regard to case), or
+	 * NULL. Those of the final response (the last attempt's, whatever its status, interim
+	 * 1xx responses skipped) are stored in *resp_headers as "Name: value" with Name spelt as
+	 * in want_headers; it is released and refilled by every call, and is the caller's to
+	 * release with http_headers_release(). Read values with http_headers_get().
+	 */
+	const char *const *want_headers;
+	struct http_headers *resp_headers;
 };
-#define HTTP_REQUEST_INIT { NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL }
+#define HTTP_REQUEST_INIT { NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, \
+			    NULL }
 
 int http_client_new(struct http_client **out, const struct http_opts *o, struct err *e);
 void http_client_free(struct http_client *c);

@@ -1373,6 +1373,42 @@ static void test_azure(void)
 	fake_stop(&f);
 }
 
+/*
+ * ARM errors come back through http.c: a capacity code (400 SkuNotAvailable) is a shortfall,
+ * any other (400 InvalidParameter) a failure; both name the provider's code and message.
+ */
+static void test_azure_http_errors(void)
+{
+	struct fake f;
+	char *out = NULL, *err = NULL;
+	yajl_val st, j;
+
+	setup_multi(&f, "{\"fail\": {\"virtualMachineScaleSets.createOrUpdate\": "
+			"\"SkuNotAvailable\"}}");
+	CU_ASSERT_EQUAL(apply_multi(&f, "--provider azure --yes --json", &out, &err), 1);
+	j = yajl_tree_parse(out, NULL, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+	CU_ASSERT_EQUAL(YAJL_GET_INTEGER(get(j, "shortfall_gpus")), 3);
+	yajl_tree_free(j);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "SkuNotAvailable: injected failure"));
+	free(out);
+	free(err);
+	fake_config(&f, "{\"fail\": {\"virtualMachineScaleSets.createOrUpdate\": "
+			"\"InvalidParameter\"}}");
+	CU_ASSERT_EQUAL(apply_multi(&f, "--provider azure --yes", &out, &err), 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "failed: azure eastus: PUT scale set capplan-ea5913240fdf: "
+				      "HTTP 400 InvalidParameter: injected failure"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "calls failed"));
+	CU_ASSERT_PTR_NULL(strstr(out, "s3cret"));
+	CU_ASSERT_PTR_NULL(strstr(err, "s3cret"));
+	free(out);
+	free(err);
+	st = fake_state(&f);
+	CU_ASSERT_EQUAL(count_api(st, "arm", NULL), 0);
+	yajl_tree_free(st);
+	fake_stop(&f);
+}
+
 /* Credentials that do not work: a clear failure, exit 1, no secret in it or the store. */
 static void test_bad_credentials(void)
 {
@@ -1461,4 +1497,5 @@ void apply_suite_register(void)
 	CU_add_test(s, "gcp: kill -9 then re-run replays the requestId", test_gcp_kill9_replays_request_id);
 	CU_add_test(s, "bad gcp and azure credentials: exit 1, no secret", test_bad_credentials);
 	CU_add_test(s, "azure: dry run, capacity, converge, no-op, scale-in", test_azure);
+	CU_add_test(s, "azure: ARM error codes through http.c", test_azure_http_errors);
 }

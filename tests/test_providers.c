@@ -1009,6 +1009,67 @@ static void test_median(void)
 	NEAR(providers_aws_interruption_rate("us-east-1", "p4de.24xlarge"), -log(1 - 0.025) / 730);
 }
 
+/*
+ * Selected response headers are those of the final response: after a retried 429 (which
+ * carried Retry-After), the 200's; after a 429 that is not retried, the 429's.
+ */
+static void test_http_response_headers(void)
+{
+	static const char *const want[] = {
+		"X-MS-Request-Id", "retry-after", "Content-Type", "Azure-AsyncOperation", NULL,
+	};
+	struct http_opts o = HTTP_OPTS_INIT;
+	struct http_client *c = NULL;
+	struct http_request r = HTTP_REQUEST_INIT;
+	struct http_headers got = HTTP_HEADERS_INIT;
+	struct buf body = BUF_INIT;
+	struct err e = ERR_INIT;
+	char url[512];
+	long status = 0;
+
+	CU_ASSERT_EQUAL_FATAL(fake_start(), 0);
+	o.provider = "azure";
+	o.backoff_base_ms = 1;
+	CU_ASSERT_EQUAL_FATAL(http_client_new(&c, &o, &e), 0);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/api/retail/prices?api-version="
+		 "2023-01-01-preview&$filter=serviceName%%20eq%%20%%27Virtual%%20Machines%%27"
+		 "%%20and%%20armRegionName%%20eq%%20%%27eastus%%27", fake_port);
+	r.url = url;
+	r.want_headers = want;
+	r.resp_headers = &got;
+	set_faults("[{\"api\":\"azure\",\"kind\":\"429\",\"page\":1,\"count\":1,"
+		   "\"retry_after\":0}]");
+	CU_ASSERT_EQUAL(http_fetch(c, &r, &body, 1u << 20, &status, &e), 0);
+	CU_ASSERT_EQUAL(status, 200);
+	CU_ASSERT_EQUAL(http_attempts(c), 2);
+	CU_ASSERT_EQUAL(got.n, 2);
+	CU_ASSERT_STRING_EQUAL(http_headers_get(&got, "x-ms-request-id"), "prices-page-1");
+	CU_ASSERT_STRING_EQUAL(http_headers_get(&got, "content-type"), "application/json");
+	CU_ASSERT_PTR_NULL(http_headers_get(&got, "Retry-After"));	/* the 429's is gone */
+	CU_ASSERT_PTR_NULL(http_headers_get(&got, "Azure-AsyncOperation"));
+	/* kept under the name asked for, value trimmed */
+	CU_ASSERT_STRING_EQUAL(got.v[1], "X-MS-Request-Id: prices-page-1");
+	http_client_free(c);
+	c = NULL;
+
+	/* one attempt only: the 429 is the final response; got is refilled, not appended to */
+	o.max_attempts = 1;
+	CU_ASSERT_EQUAL_FATAL(http_client_new(&c, &o, &e), 0);
+	set_faults("[{\"api\":\"azure\",\"kind\":\"429\",\"page\":1,\"count\":1,"
+		   "\"retry_after\":7}]");
+	CU_ASSERT_EQUAL(http_fetch(c, &r, &body, 1u << 20, &status, &e), ERR_RUNTIME);
+	CU_ASSERT_EQUAL(status, 429);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "HTTP 429: TooManyRequests: Too many requests"));
+	CU_ASSERT_EQUAL(got.n, 2);
+	CU_ASSERT_STRING_EQUAL(http_headers_get(&got, "Retry-After"), "7");
+	CU_ASSERT_PTR_NULL(http_headers_get(&got, "x-ms-request-id"));
+	set_faults("[]");
+	http_headers_release(&got);
+	CU_ASSERT_EQUAL(got.n, 0);
+	buf_release(&body);
+	http_client_free(c);
+}
+
 void providers_suite_register(void)
 {
 	CU_pSuite s = CU_add_suite("providers", NULL, fake_stop);
@@ -1029,4 +1090,7 @@ void providers_suite_register(void)
 	CU_add_test(s, "fetch failures keep the last catalog", test_fetch_failures);
 	CU_add_test(s, "fetch: AWS_ENDPOINT_URL wins over the config", test_fetch_aws_endpoint_env);
 	CU_add_test(s, "fetch refuses plain http and bad flags", test_fetch_refuses_plain_http);
+	/* after the fetch tests: they count the fake's 429 log lines */
+	CU_add_test(s, "http keeps the final response's wanted headers",
+		    test_http_response_headers);
 }

@@ -526,7 +526,7 @@ class Handler(BaseHTTPRequestHandler):
         if self.fault("azure", page, ok_body, "application/json"):
             return
         self.log("azure", page, 200)
-        self.send(200, ok_body())
+        self.send(200, ok_body(), extra={"x-ms-request-id": "prices-page-%d" % page})
 
     def gcp(self, params):
         token = params.get("pageToken", [""])[0]
