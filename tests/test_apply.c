@@ -1396,8 +1396,9 @@ static void test_azure_http_errors(void)
 	fake_config(&f, "{\"fail\": {\"virtualMachineScaleSets.createOrUpdate\": "
 			"\"InvalidParameter\"}}");
 	CU_ASSERT_EQUAL(apply_multi(&f, "--provider azure --yes", &out, &err), 1);
-	CU_ASSERT_PTR_NOT_NULL(strstr(out, "failed: azure eastus: PUT scale set capplan-ea5913240fdf: "
-				      "HTTP 400 InvalidParameter: injected failure"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "failed: azure eastus: PUT scale set "
+				      "capplan-ea5913240fdf: HTTP 400 InvalidParameter: "
+				      "injected failure"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "calls failed"));
 	CU_ASSERT_PTR_NULL(strstr(out, "s3cret"));
 	CU_ASSERT_PTR_NULL(strstr(err, "s3cret"));
