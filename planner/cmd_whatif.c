@@ -138,13 +138,21 @@ static double apply_op(double v, const struct assumption *x)
 	}
 }
 
-static void price_op(double *p, const struct assumption *x)
+/* A demand past this (GPUs an hour, per model) is a typo, not a scenario: the solver
+ * would price nothing sensible, and its integer units would overflow. */
+#define MAX_DEMAND 1e7
+
+/* Returns -1 when the price overflows (e.g. *=1e308): an infinite price is no scenario. */
+static int price_op(double *p, const struct assumption *x)
 {
 	if (!isnan(*p)) {
 		*p = apply_op(*p, x);
+		if (!isfinite(*p))
+			return -1;
 		if (*p < 0)
 			*p = 0;
 	}
+	return 0;
 }
 
 /*
@@ -164,9 +172,17 @@ static int apply(const char *text, struct offering *offers, size_t n, struct pla
 	if (strcmp(x.key, "demand") == 0) {
 		if (isnan(x.num))
 			return cmd_usage_error(&cmd_whatif, e, "--set \"%s\": not a number", text);
-		for (i = 0; i < d->nmodels * d->nhours; i++)
-			if (!isnan(d->gpus[i]))
-				d->gpus[i] = fmax(0, apply_op(d->gpus[i], &x));
+		for (i = 0; i < d->nmodels * d->nhours; i++) {
+			double v;
+
+			if (isnan(d->gpus[i]))
+				continue;
+			v = apply_op(d->gpus[i], &x);
+			if (!isfinite(v) || v > MAX_DEMAND)
+				return cmd_usage_error(&cmd_whatif, e, "--set \"%s\": demand of %g GPUs "
+						       "an hour is past %g", text, v, MAX_DEMAND);
+			d->gpus[i] = fmax(0, v);
+		}
 		return 0;
 	}
 	if (strcmp(x.key, "spot_price") == 0 || strcmp(x.key, "ondemand_price") == 0 ||
@@ -175,13 +191,15 @@ static int apply(const char *text, struct offering *offers, size_t n, struct pla
 			return cmd_usage_error(&cmd_whatif, e, "--set \"%s\": not a number", text);
 		for (i = 0; i < n; i++) {
 			if (x.key[0] == 's')
-				price_op(&offers[i].spot, &x);
+				rc = price_op(&offers[i].spot, &x);
 			else if (x.key[0] == 'o')
-				price_op(&offers[i].ondemand, &x);
-			else {
-				price_op(&offers[i].reserved_1y, &x);
-				price_op(&offers[i].reserved_3y, &x);
-			}
+				rc = price_op(&offers[i].ondemand, &x);
+			else
+				rc = price_op(&offers[i].reserved_1y, &x) |
+				     price_op(&offers[i].reserved_3y, &x);
+			if (rc)
+				return cmd_usage_error(&cmd_whatif, e, "--set \"%s\": the price is "
+						       "no longer a finite number", text);
 		}
 		return 0;
 	}
@@ -201,7 +219,16 @@ static int apply(const char *text, struct offering *offers, size_t n, struct pla
 				if (isnan(*r[k]))
 					continue;
 				disc = apply_op(1 - *r[k] / od, &x);
-				*r[k] = fmin(od, fmax(0, od * (1 - disc)));
+				/* a discount is a share of the on-demand price: past 1 the
+				 * reserved price would be free (or paid to us), below 0 dearer
+				 * than on demand; neither is a scenario, so say so */
+				if (!(disc >= 0 && disc <= 1))
+					return cmd_usage_error(&cmd_whatif, e, "--set \"%s\": the "
+							       "reserved discount of %s %s would be "
+							       "%g: it must stay within 0..1", text,
+							       offers[i].provider,
+							       offers[i].instance_type, disc);
+				*r[k] = od * (1 - disc);
 			}
 		}
 		return 0;
@@ -267,6 +294,9 @@ static int apply(const char *text, struct offering *offers, size_t n, struct pla
 		if (isnan(v))
 			return err_set(e, ERR_INPUT, "--set \"%s\": \"%s\" has no value to change",
 				       text, x.key);
+		if (!isfinite(apply_op(v, &x)))
+			return cmd_usage_error(&cmd_whatif, e, "--set \"%s\": \"%s\" is no longer a "
+					       "finite number", text, x.key);
 		snprintf(buf, sizeof(buf), "%.17g", apply_op(v, &x));
 		return config_set(cfg, x.key, buf, e);
 	}

@@ -824,7 +824,9 @@ int weekly_build(struct weekly **out, struct store *st, struct config *cfg, int6
 	for (i = 0; i < num; i++)
 		if ((rc = model_add(w, um[i], e)) < 0)
 			goto out;
-	qsort(w->names, w->nmodels, sizeof(*w->names), cmp_str);
+	/* qsort wants a real pointer even for zero items: an empty store has none */
+	if (w->nmodels)
+		qsort(w->names, w->nmodels, sizeof(*w->names), cmp_str);
 	if ((w->ser = malloc((w->nmodels * NSER * WK2 + 1) * sizeof(double))) == NULL ||
 	    (w->models = calloc(w->nmodels + 1, sizeof(*w->models))) == NULL ||
 	    (w->qty = calloc(REPORTS_NBASES * NDAYS * w->noffers * NSLOT + 1, sizeof(double))) ==

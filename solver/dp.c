@@ -101,9 +101,19 @@ static long pick_scale(const struct solver_problem *p, size_t c, int *approx)
 	return 1000;
 }
 
+/* Units past this are no plan (the tables would be terabytes), and a double past
+ * LONG_MAX cast to long is undefined: check the magnitude before every cast. */
+#define MAX_UNITS 50000000L
+#define SAT_UNITS 1e15
+
 static long units_of(double gpus, long K)
 {
-	return (long)floor(gpus * K + 1e-7);
+	double u = floor(gpus * K + 1e-7);
+
+	/* saturate: callers compare against the demand, which is checked against MAX_UNITS */
+	if (!(u < SAT_UNITS))
+		return (long)SAT_UNITS;
+	return u > -SAT_UNITS ? (long)u : -(long)SAT_UNITS;
 }
 
 static int level_cmp(const void *a, const void *b)
@@ -236,6 +246,9 @@ static int cls_setup(struct cls *k, const struct solver_problem *p, size_t c, in
 	for (i = 0; i < k->nlv; i++) {
 		struct level *l = &k->lv[i];
 
+		if (!(l->d * k->K <= MAX_UNITS))
+			return err_set(e, ERR_INPUT, "demand too large: %g GPUs for \"%s\" is past "
+				       "what the planner can plan", l->d, p->classes[c]);
 		l->dU = (long)ceil(l->d * k->K - 1e-7);
 		l->ownU = units_of(l->owned, k->K);
 		l->capU = units_of(p->max_spot_share * l->d, k->K);
@@ -260,7 +273,7 @@ static int cls_setup(struct cls *k, const struct solver_problem *p, size_t c, in
 		}
 		k->hour_level[t] = lo;
 	}
-	if (k->maxU > 50000000L)
+	if (k->maxU > MAX_UNITS)
 		return err_set(e, ERR_INPUT, "demand of %g GPUs for \"%s\" is too large to plan",
 			       (double)k->maxU / k->K, p->classes[c]);
 	n = (size_t)k->maxU + 1;

@@ -1195,8 +1195,21 @@ static int solve_hourly(struct solver_plan **out, const struct solver_problem *p
 						vals[g] = floor(glp_mip_col_val(lp, (int)g + 1) + 0.5);
 					used = glp_mip_obj_val(lp);
 				}
-				if (r == 0 && glp_mip_status(lp) == GLP_OPT)
-					cb.bound = used;	/* solved to optimality */
+				/* The hour's bound is what GLPK proved, never the incumbent unless the
+				 * search was exhausted. Stopping on ip.mip_gap returns GLP_EMIPGAP
+				 * (status GLP_FEAS), having proven the incumbent within HOUR_GAP of its
+				 * best node: that bound, not the incumbent, is the hour's (the callback
+				 * only saw the nodes before the last). r == 0 with GLP_OPT is an
+				 * exhausted tree: optimal, to GLPK's pruning tolerance (tol_obj). */
+				if (r == 0 && glp_mip_status(lp) == GLP_OPT) {
+					cb.bound = used;
+				} else if (r == GLP_EMIPGAP && glp_mip_status(lp) == GLP_FEAS) {
+					double inc = glp_mip_obj_val(lp);
+					double proven = inc - HOUR_GAP * (fabs(inc) + DBL_EPSILON);
+
+					if (proven > cb.bound)
+						cb.bound = proven;
+				}
 				hlb = cb.bound > hlb ? cb.bound : hlb;
 				if (isinf(used)) {
 					rc = glp_mip_status(lp) == GLP_NOFEAS ? explain(p, e) :

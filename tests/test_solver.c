@@ -404,6 +404,38 @@ static void test_dp_matches_milp(void)
 }
 
 /*
+ * Demand past what integer units hold (1e300 GPUs, infinity) is an input error naming the
+ * model: before the fix the structured solver cast it to long (undefined behaviour) and
+ * whatif printed a $0 plan.
+ */
+static void test_dp_huge_demand(void)
+{
+	struct solver_option o[1];
+	double d[2] = { 1e300, 4 };
+	struct solver_problem p;
+	struct solver_plan *s = NULL;
+	struct err e = ERR_INIT;
+
+	o[0] = opt(0, 1, 10, 4, 6, 5);
+	p = prob(o, 1, 1, d, 2);
+	CU_ASSERT_EQUAL(solver_solve(&s, &p, &e), ERR_INPUT);
+	CU_ASSERT_PTR_NULL(s);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "demand too large"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "\"A\""));
+	solver_plan_free(s);
+	s = NULL;
+	e = (struct err)ERR_INIT;
+	d[0] = INFINITY;
+	CU_ASSERT_EQUAL(solver_solve(&s, &p, &e), ERR_INPUT);
+	solver_plan_free(s);
+	s = NULL;
+	/* 4 and 4 GPUs, no spot, still plan: 4 reserved 3y at 5 x 2 h = 40 (on demand: 80) */
+	d[0] = 4;
+	p.max_spot_share = 0;
+	CU_ASSERT_DOUBLE_EQUAL(solve_cost(&p, NULL), 40, EPS);
+}
+
+/*
  * Fleet plans under quotas (hour by hour, dominated offerings pruned) against the MILP of the
  * whole model: relaxed, the same optimum; whole instances, within the proven gap, and the
  * proven bound never above the optimum.
@@ -445,6 +477,17 @@ static void test_hourly_matches_milp(void)
 		if (c.p.relax)
 			CU_ASSERT_DOUBLE_EQUAL(s->total_cost, b, 1e-6 * (1 + b));
 		CU_ASSERT(s->gap <= 1e-3 + 1e-9);
+		/* the gap is proven: never negative, and 0 (optimal) only when the plan costs
+		 * what the exact MILP of the whole model does */
+		CU_ASSERT(s->gap >= 0);
+		CU_ASSERT(s->lower_bound <= s->total_cost + 1e-9 * (1 + b));
+		CU_ASSERT_EQUAL(s->status, s->gap > 0 ? SOLVER_FEASIBLE : SOLVER_OPTIMAL);
+		if (s->gap == 0) {
+			CU_ASSERT_DOUBLE_EQUAL(s->total_cost, b, 1e-6 * (1 + b));
+			if (fabs(s->total_cost - b) > 1e-6 * (1 + b))
+				fprintf(stderr, "case %d: gap 0 at %.6f, milp %.6f\n", i,
+					s->total_cost, b);
+		}
 		solver_plan_free(s);
 	}
 	CU_ASSERT(n >= 10);	/* most cases are feasible: the comparison ran */
@@ -820,6 +863,7 @@ void solver_suite_register(void)
 	CU_add_test(s, "hand: per-pool spot cap, vCPU quotas", test_hand_pool_vcpus);
 	CU_add_test(s, "hand: infeasible, which hours, by how much", test_hand_infeasible);
 	CU_add_test(s, "structured solver = GLPK MILP of the whole model", test_dp_matches_milp);
+	CU_add_test(s, "structured solver: demand too large is an input error", test_dp_huge_demand);
 	CU_add_test(s, "fleet under quotas = GLPK MILP of the whole model", test_hourly_matches_milp);
 	CU_add_test(s, "reserved under quotas, little time: bounds hold", test_two_stage_bounds);
 	CU_add_test(s, "properties: prices, demand, constraints", test_properties);
