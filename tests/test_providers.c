@@ -849,6 +849,17 @@ static void test_fetch_failures(void)
 	free(err);
 	CU_ASSERT_EQUAL(stored(dir, "azure/eastus/Standard_ND96asr_v4").ondemand, 27.197);
 	CU_ASSERT_EQUAL(stored_count(dir, "azure"), 3);
+	/* every record bad (priced -5): a failure naming the skips, the catalog kept */
+	set_faults("[{\"api\":\"azure\",\"kind\":\"negative\",\"count\":-1}]");
+	CU_ASSERT_EQUAL(fetch(dir, "--provider azure", &err), 1);
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "azure: no usable offerings in eastus,westus2: "));
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, " bad records skipped, first: "));
+	free(err);
+	CU_ASSERT_EQUAL(stored(dir, "azure/eastus/Standard_ND96asr_v4").ondemand, 27.197);
+	CU_ASSERT_EQUAL(stored_count(dir, "azure"), 3);
+	CU_ASSERT_EQUAL(sql_int(dir, "SELECT COUNT(*) FROM fetch_runs WHERE provider = 'azure' AND"
+				" status = 'failed' AND skipped > 0 AND"
+				" message LIKE '%no usable offerings%'"), 1);
 
 	/* GCP: slow past the timeout; a bad API key (not retried, not printed) */
 	slow = fetch_dir(", timeout_seconds: 1, max_attempts: 2");
