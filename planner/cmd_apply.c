@@ -249,6 +249,10 @@ static int guard_spend(const struct apply_diff *d, const struct config *cfg, str
 
 	if ((rc = config_double(cfg, "apply.max_hourly_spend", NAN, &max, e)) < 0)
 		return rc;
+	if (!isnan(max) && isnan(cost))
+		return err_set(e, ERR_INPUT, "guard rail \"apply.max_hourly_spend\" refuses: pool "
+			       "%s has a target but no %s price in the plan, so the hour's cost is "
+			       "unknown", apply_unpriced(d)->pool, apply_unpriced(d)->purchase);
 	if (!isnan(max) && cost > max + 1e-9)
 		return err_set(e, ERR_INPUT, "guard rail \"apply.max_hourly_spend\" refuses: the "
 			       "plan's hour costs %.2f USD, more than %.2f", cost, max);

@@ -784,6 +784,32 @@ static void test_guard_rails(void)
 	yajl_tree_free(st);
 	fake_stop(&f);
 
+	/* a plan file's missing or negative prices cannot slip under the spend guard */
+	setup(&f, "  max_hourly_spend: 1\n");
+	{
+		char cmd[1024];
+
+		snprintf(cmd, sizeof(cmd), "--config capplan.yaml apply --plan-file '%s' --yes",
+			 tu_src("tests/data/apply/plan_noprice.json"));
+		CU_ASSERT_EQUAL(tu_capplan(f.dir, cmd, &out, &err), 2);
+		CU_ASSERT_PTR_NOT_NULL(strstr(err, "apply.max_hourly_spend"));
+		CU_ASSERT_PTR_NOT_NULL(strstr(err, "aws/us-east-1/p4d.24xlarge/spot"));
+		free(out);
+		free(err);
+		snprintf(cmd, sizeof(cmd), "--config capplan.yaml apply --plan-file '%s' --yes",
+			 tu_src("tests/data/apply/plan_negprice.json"));
+		CU_ASSERT_EQUAL(tu_capplan(f.dir, cmd, &out, &err), 2);
+		CU_ASSERT_PTR_NOT_NULL(strstr(err, "plan_negprice.json: offerings[0] "
+					   "\"ondemand_hourly\""));
+		free(out);
+		free(err);
+	}
+	st = fake_state(&f);
+	CU_ASSERT_EQUAL(count_calls(st, "CreateFleet"), 0);
+	CU_ASSERT_EQUAL(count_running(st, NULL), 0);
+	yajl_tree_free(st);
+	fake_stop(&f);
+
 	/* dry_run_default false: no flag acts */
 	setup(&f, "  dry_run_default: false\n  max_launch_per_run: 8\n"
 		  "  max_hourly_spend: 79\n  allowed_providers: [aws]\n");
