@@ -1498,6 +1498,24 @@ static void test_bad_credentials(void)
 	fake_stop(&f);
 }
 
+/* A token endpoint's absurd expires_in: clamped, so one token serves the whole run. */
+static void test_token_lifetime_clamped(void)
+{
+	struct fake f;
+	char *out = NULL, *err = NULL;
+	yajl_val st;
+
+	setup_multi(&f, "{\"token_expires_in\": 1e300}");
+	CU_ASSERT_EQUAL(apply_multi(&f, "--provider gcp --yes", &out, &err), 0);
+	free(out);
+	free(err);
+	st = fake_state(&f);
+	CU_ASSERT_EQUAL(count_api(st, "gce", NULL), 4);
+	CU_ASSERT_EQUAL(count_calls(st, "oauth.token"), 1);
+	yajl_tree_free(st);
+	fake_stop(&f);
+}
+
 void apply_suite_register(void)
 {
 	CU_pSuite s = CU_add_suite("apply", NULL, suite_cleanup);
@@ -1522,6 +1540,7 @@ void apply_suite_register(void)
 	CU_add_test(s, "--plan latest|ID from the store; bad input", test_stored_plan_and_bad_input);
 	CU_add_test(s, "gcp: dry run, zones, converge, no-op, scale-down", test_gcp);
 	CU_add_test(s, "gcp: kill -9 then re-run replays the requestId", test_gcp_kill9_replays_request_id);
+	CU_add_test(s, "oauth: a huge expires_in is clamped", test_token_lifetime_clamped);
 	CU_add_test(s, "bad gcp and azure credentials: exit 1, no secret", test_bad_credentials);
 	CU_add_test(s, "azure: dry run, capacity, converge, no-op, scale-in", test_azure);
 	CU_add_test(s, "azure: ARM error codes through http.c", test_azure_http_errors);
