@@ -51,6 +51,7 @@ struct sset {
 	size_t *len;
 	int by_series;		/* came from series,timestamp,value */
 	size_t dups;		/* duplicate hours averaged */
+	size_t sparse;		/* series with under 48 observed hours over weeks */
 };
 
 static void sset_release(struct sset *s)
@@ -131,6 +132,37 @@ static int parse_seasons(const char *arg, size_t *out, struct err *e)
 	return 0;
 }
 
+/* forecast.seasons in the config: a list of periods in hours, e.g. [24, 168]. */
+static int config_seasons(const struct config *cfg, size_t *out, struct err *e)
+{
+	const struct config_node *n = config_get(cfg, "forecast.seasons");
+	size_t i, k = 0;
+
+	if (n == NULL)
+		return 0;	/* the default: 24 and 168 */
+	if (!config_node_is_seq(n) || config_node_count(n) == 0 ||
+	    config_node_count(n) > FORECAST_MAX_SEASONS)
+		return err_set(e, ERR_INPUT, "%s:%zu: \"forecast.seasons\" must be a list of 1 to %d "
+			       "periods in hours, such as [24, 168]", config_path(cfg),
+			       config_node_line(n), FORECAST_MAX_SEASONS);
+	memset(out, 0, FORECAST_MAX_SEASONS * sizeof(*out));
+	for (i = 0; i < config_node_count(n); i++) {
+		const struct config_node *it = config_node_at(n, i);
+		const char *v = config_node_str(it);
+		char *end;
+		long p;
+
+		errno = 0;
+		p = v ? strtol(v, &end, 10) : 0;
+		if (v == NULL || end == v || *end || errno || p < 2 || p > 1024)
+			return err_set(e, ERR_INPUT, "%s:%zu: \"forecast.seasons\" item \"%s\" is not a "
+				       "period of 2 to 1024 hours", config_path(cfg),
+				       config_node_line(it), v ? v : "(not a number)");
+		out[k++] = (size_t)p;
+	}
+	return 0;
+}
+
 static int parse_args(struct fc_args *a, const struct config *cfg, int argc, char **argv,
 		      struct err *e)
 {
@@ -152,6 +184,8 @@ static int parse_args(struct fc_args *a, const struct config *cfg, int argc, cha
 	int c, rc;
 
 	if ((rc = config_long(cfg, "forecast.horizon", 168, &horizon, e)) < 0)
+		return rc;
+	if ((rc = config_seasons(cfg, a->fo.seasons, e)) < 0)
 		return rc;
 	a->origins = 8;
 	optind = 1;
@@ -229,10 +263,28 @@ static int cmp_obs(const void *pa, const void *pb)
 	return (a->ts > b->ts) - (a->ts < b->ts);
 }
 
+/*
+ * Dense hours all series of one input may take together: 1,800 series of a year, 128 MB of
+ * doubles. A tiny file of far-apart rows would otherwise ask for gigabytes.
+ */
+#define FC_MAX_DENSE_HOURS 16000000u
+
 /* Turns sorted observations into dense hourly series (duplicates averaged). */
 static int densify(struct sset *s, const struct obs *v, size_t n, struct err *e)
 {
-	size_t i = 0, j, k;
+	size_t i = 0, j, k, total = 0;
+
+	/* the whole span first: refuse before allocating, not after */
+	for (i = 0; i < n; i = j) {
+		for (j = i; j < n && v[j].series == v[i].series; j++)
+			;
+		total += (size_t)((v[j - 1].ts - v[i].ts) / TM_HOUR) + 1;
+		if (total > FC_MAX_DENSE_HOURS)
+			return err_set(e, ERR_INPUT, "the series span %zu hours or more together (at "
+				       "\"%s\"): more than capplan forecasts from one file (%u); split "
+				       "the file", total, s->names[v[i].series], FC_MAX_DENSE_HOURS);
+	}
+	i = 0;
 
 	while (i < n) {
 		long id = v[i].series;
@@ -247,6 +299,8 @@ static int densify(struct sset *s, const struct obs *v, size_t n, struct err *e)
 		if (len > 24 * 366 * 20)
 			return err_set(e, ERR_INPUT, "series \"%s\" spans more than 20 years of hours",
 				       s->names[id]);
+		if (j - i < 48 && len > 24 * 28)
+			s->sparse++;	/* under 48 observed hours over four weeks or more */
 		vals = malloc(len * sizeof(*vals));
 		cnt = calloc(len, sizeof(*cnt));
 		if (!vals || !cnt) {
@@ -624,6 +678,7 @@ static int backtest(struct cmd_ctx *ctx, struct fc_args *a, struct sset *s, stru
 	enum forecast_method meth[NM];
 	struct forecast_score tot[NM], *sc = NULL;
 	size_t nm = 0, m, k, nser[NM], cov[NM], done = 0;
+	char *skipped = NULL;
 	jw *w = NULL;
 	int rc = 0;
 
@@ -636,8 +691,11 @@ static int backtest(struct cmd_ctx *ctx, struct fc_args *a, struct sset *s, stru
 	memset(tot, 0, sizeof(tot));
 	memset(nser, 0, sizeof(nser));
 	memset(cov, 0, sizeof(cov));
-	if ((sc = calloc(s->n * nm, sizeof(*sc))) == NULL)
+	if ((sc = calloc(s->n * nm, sizeof(*sc))) == NULL ||
+	    (skipped = calloc(s->n + 1, 1)) == NULL) {
+		free(sc);
 		return err_nomem(e);
+	}
 	for (m = 0; m < s->n; m++) {
 		if (!keep(a, s, m))
 			continue;
@@ -646,15 +704,27 @@ static int backtest(struct cmd_ctx *ctx, struct fc_args *a, struct sset *s, stru
 
 			o.method = meth[k];
 			if ((rc = forecast_backtest(&sc[m * nm + k], s->vals[m], s->len[m], &o,
-						    (size_t)a->origins, e)) < 0) {
-				err_wrap(e, "%s", s->names[m]);
-				goto out;
-			}
+						    (size_t)a->origins, e)) < 0)
+				break;
+		}
+		if (rc == ERR_INPUT && s->n > 1) {
+			/* one short series must not sink the scores of all the others */
+			cmd_info(ctx, "capplan forecast: %s: skipped: %s\n", s->names[m], e->msg);
+			memset(&sc[m * nm], 0, nm * sizeof(*sc));
+			skipped[m] = 1;
+			err_clear(e);
+			rc = 0;
+			continue;
+		}
+		if (rc < 0) {
+			err_wrap(e, "%s", s->names[m]);
+			goto out;
 		}
 		done++;
 	}
 	if (done == 0) {
-		rc = err_set(e, ERR_INPUT, "no series \"%s\"", a->gpu);
+		rc = a->gpu ? err_set(e, ERR_INPUT, "no series \"%s\" to backtest", a->gpu)
+			    : err_set(e, ERR_INPUT, "no series long enough to backtest");
 		goto out;
 	}
 	for (m = 0; m < s->n; m++)
@@ -691,7 +761,7 @@ static int backtest(struct cmd_ctx *ctx, struct fc_args *a, struct sset *s, stru
 		jw_key(w, "series");
 		jw_arr(w);
 		for (m = 0; m < s->n; m++) {
-			if (!keep(a, s, m))
+			if (!keep(a, s, m) || skipped[m])
 				continue;
 			jw_obj(w);
 			jw_kstr(w, "series", s->names[m]);
@@ -715,7 +785,7 @@ static int backtest(struct cmd_ctx *ctx, struct fc_args *a, struct sset *s, stru
 	printf("%-24s %-11s %8s %8s %8s %9s %7s\n", "series", "method", "sMAPE", "MASE",
 	       "cover95", "MSIS", "points");
 	for (m = 0; m < s->n; m++) {
-		if (!keep(a, s, m))
+		if (!keep(a, s, m) || skipped[m])
 			continue;
 		for (k = 0; k < nm; k++)
 			score_row(s->names[m], forecast_method_name(meth[k]), &sc[m * nm + k]);
@@ -725,6 +795,7 @@ static int backtest(struct cmd_ctx *ctx, struct fc_args *a, struct sset *s, stru
 out:
 	jw_free(w);
 	free(sc);
+	free(skipped);
 	return rc;
 }
 
@@ -756,6 +827,9 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 		goto out;
 	if (s.dups)
 		cmd_info(ctx, "capplan forecast: %zu hours given more than once: averaged\n", s.dups);
+	if (s.sparse)
+		cmd_info(ctx, "capplan forecast: %zu series have under 48 observed hours spread over "
+			 "four weeks or more: their forecasts rest on very little\n", s.sparse);
 	if (a.backtest)
 		rc = backtest(ctx, &a, &s, e);
 	else if (a.input)

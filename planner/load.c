@@ -372,6 +372,12 @@ int load_usage_csv(const char *path, struct store_usage_row **out, size_t *n, st
 				     csv_field(r, (size_t)cts));
 			goto out;
 		}
+		/* a year 1 or 9999 row would make every later read span millennia: refuse it */
+		if (u->ts < LOAD_MIN_TIME || u->ts >= LOAD_MAX_TIME) {
+			rc = err_set(e, ERR_INPUT, "%s:%zu: \"timestamp\" %s is outside 2000-2099", path,
+				     csv_line(r), csv_field(r, (size_t)cts));
+			goto out;
+		}
 		if (u->ts % 3600 != 0) {
 			rc = err_set(e, ERR_INPUT, "%s:%zu: \"timestamp\" %s is not on the hour", path,
 				     csv_line(r), csv_field(r, (size_t)cts));

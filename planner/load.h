@@ -19,6 +19,10 @@ int load_offerings_csv(const char *path, struct offering **out, size_t *n, struc
 /* Writes the offerings CSV contract, prices at full precision. */
 int load_offerings_write(FILE *f, const struct offering *v, size_t n, struct err *e);
 
+/* The times usage may carry: 2000-01-01 to 2099-12-31 (UTC). */
+#define LOAD_MIN_TIME 946684800LL
+#define LOAD_MAX_TIME 4102444800LL
+
 /* Usage or demand: timestamp,gpu_model,gpus (hours on the hour, GPUs >= 0). */
 int load_usage_csv(const char *path, struct store_usage_row **out, size_t *n, struct err *e);
 

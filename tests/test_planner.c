@@ -368,6 +368,79 @@ static void test_store_path_relative_to_config(void)
 	free(text);
 }
 
+static void test_usage_times_out_of_range(void)
+{
+	const char *dir;
+	char *err = NULL;
+
+	fresh(&dir);
+	tu_write(tu_path(dir, "ok.csv"), "timestamp,gpu_model,gpus\n2026-11-01T00:00:00Z,T4,1\n");
+	CU_ASSERT_EQUAL_FATAL(cap(dir, "-q usage import ok.csv", NULL, NULL), 0);
+	tu_write(tu_path(dir, "u.csv"), "timestamp,gpu_model,gpus\n2026-11-02T00:00:00Z,T4,1\n"
+					"9999-12-31T23:00:00Z,T4,1\n");
+	CU_ASSERT_EQUAL(cap(dir, "usage import u.csv", NULL, &err), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "u.csv:3: \"timestamp\" 9999-12-31T23:00:00Z is outside"));
+	free(err);
+	tu_write(tu_path(dir, "u.csv"), "timestamp,gpu_model,gpus\n1999-12-31T23:00:00Z,T4,1\n");
+	CU_ASSERT_EQUAL(cap(dir, "usage import u.csv", NULL, &err), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "u.csv:2:"));
+	free(err);
+	CU_ASSERT_EQUAL(count_rows(dir, "usage"), 1);
+}
+
+/* forecast --input: far-apart rows are refused before memory is taken; short series skipped */
+static void test_forecast_input_bounds(void)
+{
+	const char *dir;
+	char *out = NULL, *err = NULL, *text;
+	size_t len = 0, cap_ = 0;
+	int i, h;
+
+	fresh(&dir);
+	text = malloc(cap_ = 1 << 16);
+	len = (size_t)snprintf(text, cap_, "series,timestamp,value\n");
+	for (i = 0; i < 300; i++)
+		len += (size_t)snprintf(text + len, cap_ - len, "s%d,2000-01-01T00:00:00Z,1\n"
+					"s%d,2019-12-31T00:00:00Z,2\n", i, i);
+	tu_write(tu_path(dir, "sparse.csv"), text);
+	CU_ASSERT_EQUAL(cap(dir, "forecast --input sparse.csv --horizon 24", NULL, &err), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "more than capplan forecasts from one file"));
+	free(err);
+	/* two series of 30 days and one of 30 hours: the short one is skipped, said, not fatal */
+	len = (size_t)snprintf(text, cap_, "series,timestamp,value\n");
+	for (i = 0; i < 3; i++)
+		for (h = 0; h < (i < 2 ? 720 : 30); h++)
+			len += (size_t)snprintf(text + len, cap_ - len, "s%d,2026-01-%02dT%02d:00:00Z,%d\n",
+						i, 1 + h / 24, h % 24, 10 + h % 24);
+	tu_write(tu_path(dir, "bt.csv"), text);
+	free(text);
+	CU_ASSERT_EQUAL(cap(dir, "forecast --backtest --input bt.csv --horizon 24 --origins 3 --json",
+			    &out, &err), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "s2: skipped:"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"series\":\"s1\""));
+	CU_ASSERT_PTR_NULL(strstr(out, "\"series\":\"s2\""));
+	free(out);
+	free(err);
+}
+
+/* forecast.seasons in the config is read (a bad one names its line); --season wins */
+static void test_forecast_config_seasons(void)
+{
+	const char *dir;
+	char *err = NULL, *out = NULL;
+
+	fresh(&dir);
+	tu_write(tu_path(dir, "c.yaml"), "forecast:\n  seasons: [24, 0]\n");
+	tu_write(tu_path(dir, "u.csv"), "timestamp,gpu_model,gpus\n2026-11-02T00:00:00Z,T4,1\n");
+	CU_ASSERT_EQUAL(cap(dir, "forecast --input u.csv", NULL, &err), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "c.yaml:2: \"forecast.seasons\" item \"0\""));
+	free(err);
+	tu_write(tu_path(dir, "c.yaml"), "forecast:\n  seasons: [12]\n");
+	CU_ASSERT_EQUAL(cap(dir, "forecast --input u.csv --season 24 --horizon 2", &out, NULL), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "2026-11-02T01:00:00Z,T4,"));
+	free(out);
+}
+
 void planner_suite_register(void)
 {
 	CU_pSuite s = CU_add_suite("planner", NULL, NULL);
@@ -386,4 +459,8 @@ void planner_suite_register(void)
 	CU_add_test(s, "GPU names made canonical", test_gpu_names);
 	CU_add_test(s, "a relative store path is relative to the config file",
 		    test_store_path_relative_to_config);
+	CU_add_test(s, "usage times outside 2000-2099 are refused", test_usage_times_out_of_range);
+	CU_add_test(s, "forecast --input: span bound, short series skipped in backtest",
+		    test_forecast_input_bounds);
+	CU_add_test(s, "forecast.seasons from the config", test_forecast_config_seasons);
 }
