@@ -327,6 +327,21 @@ static int fetch_one(struct cmd_ctx *ctx, const struct config *cfg, struct store
 		}
 		return rc;
 	}
+	if (cat->n == 0) {
+		struct err le = ERR_INIT;
+
+		/* an answer with nothing usable (every record bad) must not empty a good catalog */
+		rc = err_set(e, ERR_RUNTIME, "%s: no usable offerings in %s: %zu bad records "
+			     "skipped%s%s; the last good catalog is kept", p, rlist, cat->skipped,
+			     cat->skipped ? ", first: " : "", cat->first_skip);
+		if (store_begin(st, &le) == 0) {
+			if (store_fetch_log(st, p, rlist, started, tm_now(), "failed", 0, cat->nspot,
+					    cat->pages, cat->skipped, e->msg, &le) < 0 ||
+			    store_commit(st, &le) < 0)
+				store_rollback(st);
+		}
+		goto out;
+	}
 	snprintf(source, sizeof(source), "fetch:%s", p);
 	if ((rc = store_begin(st, e)) < 0)
 		goto out;
@@ -351,7 +366,8 @@ static int fetch_one(struct cmd_ctx *ctx, const struct config *cfg, struct store
 		jw_kint(w, "ignored", (int64_t)cat->ignored);
 		jw_obj_end(w);
 	}
-	if (!ctx->quiet && (pr.tty || ctx->verbose))
+	/* bad records are always said (unless -q): a partial catalog should not pass unnoticed */
+	if (!ctx->quiet && (pr.tty || ctx->verbose || cat->skipped))
 		fprintf(stderr, "capplan: %s: %zu offerings in %s, %zu spot prices (%zu new), "
 			"%zu pages, %zu bad records skipped%s%s\n", p, cat->n, rlist, cat->nspot,
 			added, cat->pages, cat->skipped, cat->skipped ? ", first: " : "",

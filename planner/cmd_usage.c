@@ -303,14 +303,24 @@ static int usage_import(struct cmd_ctx *ctx, int argc, char **argv, struct err *
 	};
 	const char *focus = NULL, *prom = NULL, *query = NULL, *label = NULL;
 	int64_t from = INT64_MIN, to = INT64_MAX;
-	int c, rc, strict = 0;
+	int c, rc, strict = 0, focus_operand = 0;
 
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'F':
-			focus = optarg;
+			/*
+			 * "--focus --strict FILE": --focus took the next option as its file.
+			 * Give that option back and take FILE from the operands below.
+			 */
+			if (optarg[0] == '-' && optarg[1] == '-' && optarg[2] != '\0' &&
+			    optarg == argv[optind - 1]) {
+				optind--;
+				focus_operand = 1;
+			} else {
+				focus = optarg;
+			}
 			break;
 		case 'P':
 			prom = optarg;
@@ -337,6 +347,8 @@ static int usage_import(struct cmd_ctx *ctx, int argc, char **argv, struct err *
 					       argv[optind - 1]);
 		}
 	}
+	if (focus_operand && !focus && optind < argc)
+		focus = argv[optind++];
 	if ((focus != NULL) + (prom != NULL) + (optind < argc) != 1 || argc - optind > 1)
 		return cmd_usage_error(&cmd_usage, e, "usage import takes one FILE.csv, --focus FILE"
 				       " or --prometheus URL");

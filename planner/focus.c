@@ -30,13 +30,16 @@
 #define MAX_UNMATCHED 1000	/* distinct SKUs listed; more are still counted */
 #define MAX_COMMITMENTS 100000
 #define MAX_PERIOD (62 * TM_DAY)
+#define MAX_GPUS 1e7			/* the usage CSV's bound (planner/load.c) */
+#define MIN_TIME 946684800LL		/* 2000-01-01: earlier is a broken clock */
+#define MAX_TIME 4102444800LL		/* 2100-01-01 */
 
 const char *focus_reason_text(int reason)
 {
 	static const char *const text[FOCUS_NREASONS] = {
 		"not as many fields as the header",
 		"ChargePeriodStart/ChargePeriodEnd is not a time or not start < end",
-		"ConsumedQuantity is not a number >= 0",
+		"ConsumedQuantity is not a number in 0..1e7 GPUs",
 		"ConsumedUnit is not a unit of time",
 		"x_SkuDetails is not a JSON object",
 		"EffectiveCost is not a number",
@@ -623,7 +626,7 @@ static int do_row(struct ctx *c, struct err *e)
 	if (parse_time_cached(field(c, C_START), c->start_s, sizeof(c->start_s), &c->start_t,
 			      &start) < 0 ||
 	    parse_time_cached(field(c, C_END), c->end_s, sizeof(c->end_s), &c->end_t, &end) < 0 ||
-	    !(start < end) || end - start > MAX_PERIOD || start < 0)
+	    !(start < end) || end - start > MAX_PERIOD || start < MIN_TIME || end > MAX_TIME)
 		return malformed(c, FOCUS_BAD_PERIOD, e);
 	/* the window this export covers for its provider: re-importing it replaces */
 	if (start < c->src[src].first)
@@ -716,6 +719,9 @@ static int do_row(struct ctx *c, struct err *e)
 			return malformed(c, FOCUS_BAD_UNIT, e);
 	}
 	inst_hours = qty * hours_per;
+	/* the usage CSV's bound: at most 1e7 GPUs (instances, when not known) all the period */
+	if (inst_hours * (gpus ? gpus : 1) > MAX_GPUS * (double)(end - start) / TM_HOUR)
+		return malformed(c, FOCUS_BAD_QUANTITY, e);
 
 	if (*cd_id) {
 		if (number(field(c, C_EFFECTIVE), &cost) < 0)

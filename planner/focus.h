@@ -18,8 +18,8 @@
 /* Why a row was skipped as malformed (counted per reason; --strict makes any fatal). */
 enum focus_reason {
 	FOCUS_BAD_FIELDS,	/* not as many fields as the header */
-	FOCUS_BAD_PERIOD,	/* ChargePeriodStart/End not a time, or not start < end */
-	FOCUS_BAD_QUANTITY,	/* ConsumedQuantity not a number >= 0 */
+	FOCUS_BAD_PERIOD,	/* ChargePeriodStart/End not a time in 2000..2100, or not start < end */
+	FOCUS_BAD_QUANTITY,	/* ConsumedQuantity not a number in 0..1e7 GPUs */
 	FOCUS_BAD_UNIT,		/* ConsumedUnit not a time unit on a GPU row */
 	FOCUS_BAD_SKU_DETAILS,	/* x_SkuDetails not a JSON object */
 	FOCUS_BAD_COST,		/* EffectiveCost not a number on a commitment row */

@@ -785,6 +785,7 @@ static int fetch_products(struct fetch_ctx *c, const struct sigv4_signer *sg, co
 {
 	static const char *const hdrs[] = { "Content-Type: application/x-amz-json-1.1",
 					    "X-Amz-Target: AWSPriceListService.GetProducts", NULL };
+	const char *secrets[] = { sg->creds->secret_access_key, sg->creds->session_token, NULL };
 	struct buf body = BUF_INIT;
 	char token[AWS_MAX_TOKEN] = "", what[128];
 	struct aws_products *p = NULL;
@@ -807,6 +808,7 @@ static int fetch_products(struct fetch_ctx *c, const struct sigv4_signer *sg, co
 		r.body_len = body.len;
 		r.sign = sigv4_http_sign;
 		r.sign_arg = (void *)sg;
+		r.secrets = secrets;
 		r.on_data = aws_products_feed;
 		r.on_reset = aws_products_reset;
 		r.arg = p;
@@ -891,6 +893,7 @@ static int fetch_spot(struct fetch_ctx *c, const struct sigv4_creds *cr, const c
 	static const char *const hdrs[] = {
 		"Content-Type: application/x-www-form-urlencoded; charset=utf-8", NULL };
 	struct sigv4_signer sg = { cr, region, "ec2", 0 };
+	const char *secrets[] = { cr->secret_access_key, cr->session_token, NULL };
 	struct buf body = BUF_INIT;
 	char url[512], token[AWS_MAX_TOKEN] = "", what[128];
 	const char *from;
@@ -922,6 +925,7 @@ static int fetch_spot(struct fetch_ctx *c, const struct sigv4_creds *cr, const c
 		r.body_len = body.len;
 		r.sign = sigv4_http_sign;
 		r.sign_arg = &sg;
+		r.secrets = secrets;
 		r.on_data = ec2_spot_feed;
 		r.on_reset = ec2_spot_reset;
 		r.arg = s;

@@ -113,6 +113,7 @@ static int ec2_call(providers_compute *pc, const char *region, const struct buf 
 	struct http_request q = HTTP_REQUEST_INIT;
 	struct sigv4_signer sg;
 	struct buf body = BUF_INIT;
+	const char *secrets[] = { x->creds.secret_access_key, x->creds.session_token, NULL };
 	char url[1024];
 	const char *from;
 	int rc;
@@ -134,6 +135,7 @@ static int ec2_call(providers_compute *pc, const char *region, const struct buf 
 	q.body_len = params->len;
 	q.sign = sigv4_http_sign;
 	q.sign_arg = &sg;
+	q.secrets = secrets;
 	q.retry_codes = retry;
 	rc = http_fetch(x->http, &q, &body, 64u << 20, status, e);
 	if (rc == 0) {

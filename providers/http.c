@@ -381,6 +381,114 @@ static void copy_line(char *out, size_t n, const char *s, size_t len)
 		out[--k] = '\0';
 }
 
+/* Case-insensitive strstr (strcasestr is a GNU extension). */
+static char *ci_find(char *s, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (; *s; s++)
+		if (strncasecmp(s, needle, n) == 0)
+			return s;
+	return NULL;
+}
+
+/* Replaces every occurrence of secret in msg (size mn) by "[redacted]", and a prefix of it
+ * that ends msg (a message cut short in the middle of the secret). */
+static void redact_value(char *msg, size_t mn, const char *secret)
+{
+	static const char mark[] = "[redacted]";
+	size_t sl = strlen(secret), ml, k;
+	char *p;
+
+	if (sl < 4)
+		return;		/* too short to be a credential; would mangle ordinary words */
+	while ((p = strstr(msg, secret)) != NULL) {
+		ml = strlen(msg);
+		if (sl >= sizeof(mark) - 1) {	/* shorter: in place */
+			memcpy(p, mark, sizeof(mark) - 1);
+			memmove(p + sizeof(mark) - 1, p + sl, ml - (size_t)(p - msg) - sl + 1);
+		} else if (ml - sl + sizeof(mark) - 1 < mn) {
+			memmove(p + sizeof(mark) - 1, p + sl, ml - (size_t)(p - msg) - sl + 1);
+			memcpy(p, mark, sizeof(mark) - 1);
+		} else {
+			*p = '\0';	/* no room for the mark: the rest goes */
+		}
+	}
+	ml = strlen(msg);
+	for (k = ml < sl ? ml : sl - 1; k >= 6; k--)
+		if (memcmp(msg + ml - k, secret, k) == 0) {
+			msg[ml - k] = '\0';
+			break;
+		}
+}
+
+/* A header whose value is a credential: its name says so. */
+static int secret_header(const char *h)
+{
+	static const char *const words[] = { "auth", "token", "key", "secret", "cookie",
+					     "signature", "credential", "password", NULL };
+	size_t n = strcspn(h, ":"), i, j;
+
+	for (i = 0; words[i]; i++)
+		for (j = 0; j + strlen(words[i]) <= n; j++)
+			if (strncasecmp(h + j, words[i], strlen(words[i])) == 0)
+				return 1;
+	return 0;
+}
+
+static void redact_header(char *msg, size_t mn, const char *h)
+{
+	const char *v = strchr(h, ':'), *sp;
+
+	if (v == NULL || !secret_header(h))
+		return;
+	v += 1 + (v[1] == ' ');
+	redact_value(msg, mn, v);
+	/* "Bearer XYZ", "AWS4-HMAC-SHA256 Credential=..., Signature=...": each part too */
+	while ((sp = strpbrk(v, " ,=")) != NULL) {
+		v = sp + 1;
+		while (*v == ' ')
+			v++;
+		if (strcspn(v, " ,") >= 8) {
+			char part[4096];
+
+			snprintf(part, sizeof(part), "%.*s", (int)strcspn(v, " ,"), v);
+			redact_value(msg, mn, part);
+		}
+	}
+}
+
+/*
+ * A provider's message may echo what it was sent: AWS's SignatureDoesNotMatch carries the
+ * canonical request, x-amz-security-token included. Errors go to stderr, the store and the
+ * audit log, so the message is cut where request headers start being echoed, and every
+ * credential this request knows is replaced.
+ */
+static void scrub_message(char *msg, size_t mn, const struct http_request *r,
+			  const struct http_headers *sh, int cut_echo)
+{
+	/* header names as echoed ("authorization:" with its colon: not prose like Azure's) */
+	static const char *const cut[] = { "x-amz-security-token", "authorization:", NULL };
+	size_t i, k;
+	char *p;
+
+	for (i = 0; cut_echo && cut[i]; i++)
+		if ((p = ci_find(msg, cut[i])) != NULL) {
+			*p = '\0';
+			k = strlen(msg);
+			while (k > 0 && (msg[k - 1] == ' ' || msg[k - 1] == '\''))
+				msg[--k] = '\0';
+			if (k + 7 < mn)
+				memcpy(msg + k, " [cut]", 7);
+		}
+	for (i = 0; r->headers && r->headers[i]; i++)
+		redact_header(msg, mn, r->headers[i]);
+	for (i = 0; sh && i < sh->n; i++)
+		redact_header(msg, mn, sh->v[i]);
+	for (i = 0; r->secrets && r->secrets[i]; i++)
+		redact_value(msg, mn, r->secrets[i]);
+}
+
 static const char *tree_str(yajl_val v, const char *key)
 {
 	const char *path[] = { key, NULL };
@@ -641,17 +749,18 @@ int http_do(struct http_client *c, const struct http_request *r, long *status, s
 		}
 		cc = curl_easy_perform(c->curl);
 		curl_slist_free_all(hl);
-		http_headers_release(&sh);
 		curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &a.status);
 		if (status)
 			*status = a.status;
 		if (a.abort_rc < 0) {
 			/* the parser refused the body: its message says why; a retry would not help */
 			buf_release(&a.errbody);
+			http_headers_release(&sh);
 			return err_wrap(e, "%s: %s %s", c->provider, method, url);
 		}
 		if (cc == CURLE_OK && a.status >= 200 && a.status < 300) {
 			buf_release(&a.errbody);
+			http_headers_release(&sh);
 			return 0;
 		}
 		if (cc != CURLE_OK) {
@@ -663,6 +772,8 @@ int http_do(struct http_client *c, const struct http_request *r, long *status, s
 		} else {
 			decode_error(&a.errbody, a.amz_error_type, code, sizeof(code), msg,
 				     sizeof(msg));
+			scrub_message(msg, sizeof(msg), r, &sh, 1);
+			scrub_message(code, sizeof(code), r, &sh, 0);
 			snprintf(why, sizeof(why), "HTTP %ld%s%s%s%s", a.status, code[0] ? ": " : "",
 				 code, msg[0] ? ": " : "", msg);
 			retry = a.status == 429 || a.status >= 500 || retryable_code(code,
@@ -673,6 +784,7 @@ int http_do(struct http_client *c, const struct http_request *r, long *status, s
 				retry_after_ms = a.amz_retry_after_ms;
 		}
 		buf_release(&a.errbody);
+		http_headers_release(&sh);
 		if (!retry || attempt >= c->o.max_attempts) {
 			if (attempt > 1)
 				return err_set(e, ERR_RUNTIME, "%s: %s %s: %s (after %d attempts)",

@@ -110,9 +110,16 @@ struct http_request {
 	 */
 	const char *const *want_headers;
 	struct http_headers *resp_headers;
+	/*
+	 * Values never to show in an error (a secret key that signs but is never sent):
+	 * NULL-terminated, or NULL. Provider messages are also cut at "x-amz-security-token" and
+	 * "Authorization" (AWS echoes its canonical request), and the values of credential
+	 * headers sent (Authorization, tokens, keys) are replaced by "[redacted]".
+	 */
+	const char *const *secrets;
 };
 #define HTTP_REQUEST_INIT { NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, \
-			    NULL }
+			    NULL, NULL }
 
 int http_client_new(struct http_client **out, const struct http_opts *o, struct err *e);
 void http_client_free(struct http_client *c);

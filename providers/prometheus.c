@@ -20,6 +20,9 @@
 #define DEFAULT_POINTS 10000
 #define MAX_MODELS 256
 #define MAX_DEPTH 64
+#define MAX_GPUS 1e7		/* the usage CSV's bound (planner/load.c) */
+#define MIN_TIME 946684800LL	/* 2000-01-01: usage before it is a broken clock */
+#define MAX_TIME 4102444800LL	/* 2100-01-01 */
 
 const char providers_prometheus_dcgm_query[] =
 	"count by (modelName) (DCGM_FI_DEV_GPU_UTIL > 0)"
@@ -251,6 +254,11 @@ static int on_end_array(void *ctx)
 	/* a sample: [ts, "value"]; NaN and infinities are no sample (a gap) */
 	if (p->point_idx != 2 || !p->point_ok || !isfinite(p->point_v))
 		return 1;
+	/* the bound the usage CSV has: a value outside it is a broken query, not usage */
+	if (p->point_v < 0 || p->point_v > MAX_GPUS)
+		return fail(p, ERR_RUNTIME, "a sample value is outside 0..1e7 GPUs");
+	if (p->point_ts < MIN_TIME || p->point_ts >= MAX_TIME)
+		return fail(p, ERR_RUNTIME, "a sample time is outside 2000-01-01..2100-01-01");
 	if (grow((void **)&p->sp, &p->capsp, p->nsp + 1, sizeof(*p->sp)) < 0) {
 		err_nomem(p->e);
 		p->failed = 1;
@@ -284,6 +292,8 @@ static int on_number(void *ctx, const char *s, size_t len)
 	if (p->point_idx == 0) {
 		if (*end != '\0' || !isfinite(v))
 			p->point_ok = 0;
+		else if (v < MIN_TIME || v >= MAX_TIME)	/* checked before the cast: no UB */
+			p->point_ts = v < MIN_TIME ? MIN_TIME - STEP : MAX_TIME;
 		else	/* the hour the sample stands for (rounded: 1700002800.000 is that hour) */
 			p->point_ts = (int64_t)floor((v + 0.5) / STEP) * STEP;
 	} else if (p->point_idx == 1) {
@@ -581,7 +591,8 @@ int providers_prometheus_fetch(struct prometheus_result **out, const struct prom
 			res->v[res->n++].gpus = sum[m][i];
 		}
 	}
-	qsort(res->v, res->n, sizeof(*res->v), point_cmp);
+	if (res->n)	/* an empty matrix leaves v NULL: qsort wants a real pointer */
+		qsort(res->v, res->n, sizeof(*res->v), point_cmp);
 	*out = res;
 	res = NULL;
 out:

@@ -836,6 +836,30 @@ static void test_fetch_failures(void)
 	fetch_env();
 	check_aws_catalog(dir);
 
+	/* a provider message echoing the session token: cut and redacted everywhere */
+	setenv("AWS_SESSION_TOKEN", "FQoGZXIvYXdzEXAMPLESESSIONTOKEN0123456789", 1);
+	set_faults("[{\"api\":\"aws\",\"kind\":\"sigecho\",\"count\":-1}]");
+	CU_ASSERT_EQUAL(fetch(dir, "--provider aws", &err), 1);
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "HTTP 403: SignatureDoesNotMatch: Signature "
+					     "mismatch for session [redacted]. The Canonical"));
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "host:127.0.0.1 x-amz-date:20251123T000000Z"
+					     " [cut]"));
+	CU_ASSERT_PTR_NULL(err && strstr(err, "EXAMPLESESSIONTOKEN"));
+	CU_ASSERT_PTR_NULL(err && strstr(err, "FQoGZXIv"));
+	free(err);
+	set_faults("[{\"api\":\"ec2\",\"kind\":\"sigecho\",\"count\":-1}]");
+	CU_ASSERT_EQUAL(fetch(dir, "--provider aws", &err), 1);
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "session [redacted]."));
+	CU_ASSERT_PTR_NULL(err && strstr(err, "EXAMPLESESSIONTOKEN"));
+	free(err);
+	CU_ASSERT_EQUAL(sql_int(dir, "SELECT COUNT(*) FROM fetch_runs WHERE status = 'failed' AND"
+				" message LIKE '%session [redacted]%'"), 2);
+	CU_ASSERT_EQUAL(sql_int(dir, "SELECT COUNT(*) FROM fetch_runs WHERE"
+				" instr(message, 'EXAMPLESESSIONTOKEN') OR instr(message, 'FQoGZXIv')"),
+			0);
+	fetch_env();
+	check_aws_catalog(dir);
+
 	/* Azure: truncated on every try, then malformed JSON */
 	set_faults("[{\"api\":\"azure\",\"kind\":\"truncate\",\"page\":2,\"count\":-1}]");
 	CU_ASSERT_EQUAL(fetch(dir, "--provider azure", &err), 1);
@@ -849,6 +873,17 @@ static void test_fetch_failures(void)
 	free(err);
 	CU_ASSERT_EQUAL(stored(dir, "azure/eastus/Standard_ND96asr_v4").ondemand, 27.197);
 	CU_ASSERT_EQUAL(stored_count(dir, "azure"), 3);
+	/* every record bad (priced -5): a failure naming the skips, the catalog kept */
+	set_faults("[{\"api\":\"azure\",\"kind\":\"negative\",\"count\":-1}]");
+	CU_ASSERT_EQUAL(fetch(dir, "--provider azure", &err), 1);
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "azure: no usable offerings in eastus,westus2: "));
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, " bad records skipped, first: "));
+	free(err);
+	CU_ASSERT_EQUAL(stored(dir, "azure/eastus/Standard_ND96asr_v4").ondemand, 27.197);
+	CU_ASSERT_EQUAL(stored_count(dir, "azure"), 3);
+	CU_ASSERT_EQUAL(sql_int(dir, "SELECT COUNT(*) FROM fetch_runs WHERE provider = 'azure' AND"
+				" status = 'failed' AND skipped > 0 AND"
+				" message LIKE '%no usable offerings%'"), 1);
 
 	/* GCP: slow past the timeout; a bad API key (not retried, not printed) */
 	slow = fetch_dir(", timeout_seconds: 1, max_attempts: 2");

@@ -330,6 +330,55 @@ static void test_cli_strict_and_skips(void)
 	free(before);
 }
 
+/* A FOCUS row's bounds: at most 1e7 GPUs, times in 2000..2100; "--focus --strict FILE" too. */
+static void test_cli_focus_bounds(void)
+{
+	const char *dir = tu_tmpdir();
+	char *src = tu_read(tu_src("tests/data/usage/gcp_focus.csv"), NULL), *nl, *row, *t;
+	char *err = NULL, *out;
+	char buf[16384];
+	int rc;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(src);
+	nl = strchr(src, '\n');
+	CU_ASSERT_PTR_NOT_NULL_FATAL(nl);
+	*nl = '\0';
+	row = nl + 1;	/* the T4 row: 7200 seconds in 2026-11-01 00:00..01:00 */
+	*strchr(row, '\n') = '\0';
+	CU_ASSERT_PTR_NOT_NULL_FATAL(strstr(row, ",7200,seconds,"));
+	/* 1e300 seconds of a T4 in one hour */
+	t = strstr(row, ",7200,seconds,");
+	snprintf(buf, sizeof(buf), "%s\n%.*s,1e300,seconds,%s\n", src, (int)(t - row), row,
+		 t + strlen(",7200,seconds,"));
+	tu_write(tu_path(dir, "huge.csv"), buf);
+	rc = tu_capplan(dir, "--db u.db usage import --focus --strict huge.csv", NULL, &err);
+	CU_ASSERT_EQUAL(rc, 2);
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "huge.csv:2: ConsumedQuantity is not a number"
+					     " in 0..1e7 GPUs (--strict)"));
+	free(err);
+	err = NULL;
+	/* the same period in year 1 and in 9999: malformed, counted (fatal with --strict) */
+	t = strstr(row, "2026-11-01 01:00:00 UTC,2026-11-01 00:00:00 UTC");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	snprintf(buf, sizeof(buf), "%s\n%.*s0001-11-01 01:00:00 UTC,0001-11-01 00:00:00 UTC%s\n"
+		 "%.*s9999-11-01 01:00:00 UTC,9999-11-01 00:00:00 UTC%s\n", src, (int)(t - row),
+		 row, t + 47, (int)(t - row), row, t + 47);
+	tu_write(tu_path(dir, "old.csv"), buf);
+	rc = tu_capplan(dir, "--db u.db usage import --strict --focus old.csv", NULL, &err);
+	CU_ASSERT_EQUAL(rc, 2);
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "old.csv:2: ChargePeriodStart"));
+	free(err);
+	err = NULL;
+	rc = tu_capplan(dir, "--db u.db usage import --focus old.csv", NULL, &err);
+	CU_ASSERT_EQUAL(rc, 0);
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "skipped 2 malformed rows: ChargePeriodStart"));
+	free(err);
+	out = run_ok(dir, "--db u.db usage show --csv");
+	CU_ASSERT_STRING_EQUAL(out, "timestamp,gpu_model,gpus\n");
+	free(out);
+	free(src);
+}
+
 static void test_cli_reimport_replaces(void)
 {
 	const char *dir = tu_tmpdir();
@@ -713,6 +762,45 @@ static void test_prom_errors(void)
 	stop_fake(dir);
 }
 
+/* An empty matrix imports nothing (qsort never sees NULL); out-of-range samples fail. */
+static void test_prom_empty_and_bounds(void)
+{
+	const char *dir = tu_tmpdir();
+	static const char *const bad[] = { "neg_value", "huge_value", "huge_ts", "old_ts" };
+	static const char *const why[] = { "outside 0..1e7 GPUs", "outside 0..1e7 GPUs",
+					   "outside 2000-01-01..2100-01-01",
+					   "outside 2000-01-01..2100-01-01" };
+	char args[1024], *err = NULL, *before, *after;
+	int port = start_fake(dir, ""), rc;
+	size_t i;
+
+	tu_write(tu_path(dir, "a.csv"), "timestamp,gpu_model,gpus\n2026-10-24T00:00:00Z,L4,2\n");
+	free(run_ok(dir, "--db u.db usage import a.csv"));
+	before = run_ok(dir, "--db u.db usage show --csv");
+	snprintf(args, sizeof(args), "--db u.db usage import --prometheus http://127.0.0.1:%d"
+		 " --query up --gpu-label modelName --from 2026-10-24 --to 2026-10-24", port);
+	rc = tu_capplan(dir, args, NULL, &err);
+	CU_ASSERT_EQUAL(rc, 0);
+	CU_ASSERT_PTR_NULL(err && strstr(err, "runtime error"));
+	free(err);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err = NULL;
+		snprintf(args, sizeof(args), "--db u.db usage import --prometheus"
+			 " http://127.0.0.1:%d --query %s --gpu-label modelName"
+			 " --from 2026-10-25 --to 2026-10-25", port, bad[i]);
+		rc = tu_capplan(dir, args, NULL, &err);
+		CU_ASSERT_EQUAL(rc, 1);
+		CU_ASSERT_PTR_NOT_NULL(err && strstr(err, why[i]));
+		CU_ASSERT_PTR_NULL(err && strstr(err, "runtime error"));
+		free(err);
+	}
+	after = run_ok(dir, "--db u.db usage show --csv");
+	CU_ASSERT_STRING_EQUAL(before, after);
+	free(after);
+	free(before);
+	stop_fake(dir);
+}
+
 static void test_prom_auth(void)
 {
 	const char *dir = tu_tmpdir();
@@ -788,6 +876,8 @@ void usage_suite_register(void)
 	CU_add_test(s, "focus: the FinOps sample, catalog vs unmatched", test_focus_sample);
 	CU_add_test(s, "cli: --strict exits 2 with the store unchanged; skips counted",
 		    test_cli_strict_and_skips);
+	CU_add_test(s, "cli: FOCUS quantities and times out of range; options in any order",
+		    test_cli_focus_bounds);
 	CU_add_test(s, "cli: re-import replaces its window; gaps; gzip", test_cli_reimport_replaces);
 	CU_add_test(s, "cli: usage.prefer decides overlaps, else the latest", test_cli_prefer);
 	CU_add_test(s, "cli: usage show says daily rows were spread", test_cli_show_notes_spread);
@@ -804,4 +894,6 @@ void usage_suite_register(void)
 		    test_prom_errors);
 	CU_add_test(s, "prometheus: bearer and basic auth sent, never logged or stored",
 		    test_prom_auth);
+	CU_add_test(s, "prometheus: empty matrix; values and times out of range fail",
+		    test_prom_empty_and_bounds);
 }

@@ -79,6 +79,29 @@ static void test_csv_file_and_gzip(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "missing.csv"));
 }
 
+/* A .csv.gz cut short is said to be truncated, not a row with too few fields. */
+static void test_csv_gzip_truncated(void)
+{
+	const char *dir = tu_tmpdir();
+	csv_reader *r = NULL;
+	struct err e = ERR_INIT;
+	int rows = 0, rc;
+
+	CU_ASSERT_EQUAL_FATAL(tu_sh(dir, "(echo h1,h2,h3; seq 1 3000 | awk '{print $1\",x\"$1\",\"$1*7}')"
+				    " > y.csv && gzip -n y.csv && head -c $(($(wc -c < y.csv.gz) / 2))"
+				    " y.csv.gz > t.csv.gz", NULL, NULL), 0);
+	CU_ASSERT_EQUAL_FATAL(csv_open(&r, tu_path(dir, "t.csv.gz"), &e), 0);
+	while ((rc = csv_next(r, &e)) == 1) {
+		rows++;
+		CU_ASSERT_EQUAL(csv_nfields(r), 3);
+	}
+	CU_ASSERT(rc < 0);
+	CU_ASSERT(rows > 1 && rows < 3001);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "t.csv.gz:"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, ": truncated or corrupt gzip stream"));
+	csv_free(r);
+}
+
 static void test_tm_parse_format(void)
 {
 	int64_t t;
@@ -167,6 +190,7 @@ void util_suite_register(void)
 	CU_add_test(s, "csv: RFC 4180 quoting, BOM, CRLF, blank lines", test_csv_rfc4180);
 	CU_add_test(s, "csv: an unterminated quote names its line", test_csv_unterminated_quote);
 	CU_add_test(s, "csv: files and gzip", test_csv_file_and_gzip);
+	CU_add_test(s, "csv: a truncated .csv.gz is said to be truncated", test_csv_gzip_truncated);
 	CU_add_test(s, "tm: ISO 8601 parse and format", test_tm_parse_format);
 	CU_add_test(s, "tm: ISO weeks", test_tm_isoweek);
 	CU_add_test(s, "jw: shortest numbers, null for NAN, escapes", test_jw_numbers);

@@ -81,7 +81,13 @@ static int csv_getc(csv_reader *r)
 		if (r->gz) {
 			int n = gzread(r->gz, r->in, sizeof(r->in));
 
-			if (n < 0)
+			int zerr = Z_OK;
+
+			/*
+			 * A truncated .gz gives its last bytes, then 0 with Z_BUF_ERROR ("unexpected
+			 * end of file"): an error, not the end (a plain file ends with Z_OK).
+			 */
+			if (n < 0 || (n == 0 && (gzerror(r->gz, &zerr), zerr != Z_OK)))
 				return -2;
 			r->in_len = (size_t)n;
 		} else {
@@ -178,7 +184,7 @@ int csv_next(csv_reader *r, struct err *e)
 	for (;;) {
 		c = csv_getc(r);
 		if (c == -2)
-			return err_set(e, ERR_INPUT, "%s:%zu: read error (corrupt or truncated file)",
+			return err_set(e, ERR_INPUT, "%s:%zu: truncated or corrupt gzip stream",
 				       r->name, r->line);
 		if (r->row.len > CSV_MAX_ROW)
 			return err_set(e, ERR_INPUT, "%s:%zu: row longer than %u bytes",

@@ -15,7 +15,9 @@ usage: fakecloud.py --port-file FILE [--faults FILE] [--log FILE] [--watch-pid P
     "retry_after": S, "seconds": S}]
   kinds: 429 (with Retry-After), 500, 503, throttle (the provider's own throttling error),
   slow (sleep "seconds" before answering), truncate (Content-Length larger than what is sent),
-  malformed (200 with a broken body), expired (aws: 400 ExpiredNextTokenException).
+  malformed (200 with a broken body), expired (aws: 400 ExpiredNextTokenException),
+  negative (azure: a good page with every price -5), sigecho (aws, ec2: 403
+  SignatureDoesNotMatch whose message echoes the session token twice).
   A fault's count is spent per file content.
 - --log gets one JSON line per request: api, page, status, sig, fault.
 Python 3 standard library only (Debian's python3).
@@ -401,6 +403,21 @@ class Handler(BaseHTTPRequestHandler):
             self.send(400, error_body("aws", "ExpiredNextTokenException", "token expired"))
         elif kind == "truncate":
             self.send(200, body_ok(), ctype, truncate=True)
+        elif kind == "negative" and api == "azure":
+            d = json.loads(body_ok())
+            for it in d["Items"]:
+                for k in ("retailPrice", "unitPrice"):
+                    if k in it:
+                        it[k] = -5.0
+            self.send(200, json.dumps(d), ctype)
+        elif kind == "sigecho" and api in ("aws", "ec2"):
+            # SignatureDoesNotMatch echoing the canonical request, session token included
+            tok = self.headers.get("X-Amz-Security-Token", "")
+            msg = ("Signature mismatch for session %s. The Canonical String for this request "
+                   "should have been 'POST / content-type:application/x-amz-json-1.1 "
+                   "host:127.0.0.1 x-amz-date:20251123T000000Z x-amz-security-token:%s "
+                   "content-type;host;x-amz-date;x-amz-security-token'" % (tok, tok))
+            self.send(403, error_body(api, "SignatureDoesNotMatch", msg), throttle_ctype(api))
         elif kind == "malformed":
             self.send(200, "<<<this is {not [valid" if ctype != "text/xml" else
                       "<DescribeSpotPriceHistoryResponse><spotPriceHistorySet><item>",

@@ -16,7 +16,9 @@ hour h = ts / 3600, so that tests can work out the expected values by hand:
 
 Queries are recognised by what they read: DCGM with an "or ... * 0" side gives explicit zeros
 (as Prometheus does for the default query), DCGM without it gives only busy models, the
-kube-state-metrics join gives requests; anything else is an empty matrix.
+kube-state-metrics join gives requests; "neg_value", "huge_value" (-5, 1e300 GPUs), "huge_ts"
+and "old_ts" (a sample at 1e300 or 3600 s) give one out-of-range sample; anything else is an
+empty matrix.
 
 Options: --port-file F (written once listening, port 0 = any), --log F (one JSON line per
 request: query, start, end, step, points, auth = "none"|"bearer-ok"|"bearer-bad"|"basic-ok"|
@@ -151,6 +153,17 @@ class Handler(BaseHTTPRequestHandler):
             self.send_json(200, {"status": "error", "errorType": "execution",
                                  "error": "query processing would load too many samples "
                                           "into memory in query execution"})
+            return
+        if q in ("neg_value", "huge_value", "huge_ts", "old_ts"):
+            # out-of-range answers for the client's bounds checks (one sample, model L4)
+            ts, v = int(start), {"neg_value": "-5", "huge_value": "1e300"}.get(q, "1")
+            if q == "huge_ts":
+                ts = 1e300
+            elif q == "old_ts":
+                ts = 3600
+            data = [{"metric": {"modelName": "NVIDIA L4"}, "values": [[ts, v]]}]
+            self.send_json(200, {"status": "success",
+                                 "data": {"resultType": "matrix", "result": data}})
             return
         result = {}
         t = start
