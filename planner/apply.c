@@ -221,14 +221,29 @@ out:
 	return rc;
 }
 
+const struct apply_pool *apply_unpriced(const struct apply_diff *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		if (d->pools[i].target > 0 &&
+		    (!(d->pools[i].hour_cost >= 0) || !isfinite(d->pools[i].hour_cost)))
+			return &d->pools[i];
+	return NULL;
+}
+
 double apply_hour_cost(const struct apply_diff *d)
 {
 	double c = 0;
 	size_t i;
 
 	for (i = 0; i < d->n; i++)
-		if (d->pools[i].target > 0 && !isnan(d->pools[i].hour_cost))
+		if (d->pools[i].target > 0) {
+			/* an unpriced pool makes the hour's cost unknown, never cheaper */
+			if (!(d->pools[i].hour_cost >= 0) || !isfinite(d->pools[i].hour_cost))
+				return NAN;
 			c += d->pools[i].hour_cost;
+		}
 	return c;
 }
 

@@ -65,8 +65,12 @@ int apply_desired(struct apply_diff *d, const struct plan_result *r, const char 
 int apply_reconcile(struct apply_diff *d, const struct providers_vm *v, size_t n,
 		    struct err *e);
 
-/* USD the hour costs under the plan, and instances to launch. */
+/*
+ * USD the hour costs under the plan (NAN when a pool with a target has no price for its
+ * purchase type: see apply_unpriced), and instances to launch.
+ */
 double apply_hour_cost(const struct apply_diff *d);
+const struct apply_pool *apply_unpriced(const struct apply_diff *d);
 int apply_launch_total(const struct apply_diff *d);
 
 /*

@@ -249,6 +249,10 @@ static int guard_spend(const struct apply_diff *d, const struct config *cfg, str
 
 	if ((rc = config_double(cfg, "apply.max_hourly_spend", NAN, &max, e)) < 0)
 		return rc;
+	if (!isnan(max) && isnan(cost))
+		return err_set(e, ERR_INPUT, "guard rail \"apply.max_hourly_spend\" refuses: pool "
+			       "%s has a target but no %s price in the plan, so the hour's cost is "
+			       "unknown", apply_unpriced(d)->pool, apply_unpriced(d)->purchase);
 	if (!isnan(max) && cost > max + 1e-9)
 		return err_set(e, ERR_INPUT, "guard rail \"apply.max_hourly_spend\" refuses: the "
 			       "plan's hour costs %.2f USD, more than %.2f", cost, max);
@@ -824,11 +828,19 @@ static void print_table(const struct apply_diff *d, int dry, int shortfall)
 
 /* --- apply commitments --------------------------------------------------------------- */
 
-static int commitments(const struct apply_args *a, const struct plan_result *r, const char *id,
-		       struct err *e)
+/*
+ * The GCP project and Azure subscription come from the config; where it lacks them a
+ * <placeholder> stands in and a note says which key would fill it. What only the provider
+ * can say (the reservation order id, a machine type's vCPUs and memory) stays a
+ * <placeholder> naming the call that gives it.
+ */
+static int commitments(const struct apply_args *a, const struct config *cfg,
+		       const struct plan_result *r, const char *id, struct err *e)
 {
+	const char *project = config_str(cfg, "providers.gcp.project", NULL);
+	const char *sub = config_str(cfg, "providers.azure.subscription_id", NULL);
 	size_t o, k;
-	int any = 0;
+	int any = 0, need_project = 0, need_sub = 0;
 
 	if (!a->yes || !a->understand)
 		return cmd_usage_error(&cmd_apply, e, "apply commitments needs --yes and "
@@ -854,20 +866,38 @@ static int commitments(const struct apply_args *a, const struct plan_result *r, 
 				       "  ec2 PurchaseReservedInstancesOffering "
 				       "ReservedInstancesOfferingId=<from above> InstanceCount=%d\n",
 				       of->instance_type, k ? 94608000 : 31536000, of->region, cnt);
-			else if (strcmp(of->provider, "gcp") == 0)
-				printf("  POST compute/v1/projects/PROJECT/regions/%s/commitments "
-				       "{\"plan\":\"%s\",\"resources\":[...%s x%d]}\n", of->region,
-				       k ? "THIRTY_SIX_MONTH" : "TWELVE_MONTH", of->instance_type, cnt);
-			else
-				printf("  PUT providers/Microsoft.Capacity/reservationOrders/ID "
-				       "?api-version=2022-11-01 {\"sku\":{\"name\":\"%s\"},\"location\":"
-				       "\"%s\",\"properties\":{\"reservedResourceType\":"
-				       "\"VirtualMachines\",\"term\":\"%s\",\"quantity\":%d}}\n",
-				       of->instance_type, of->region, k ? "P3Y" : "P1Y", cnt);
+			else if (strcmp(of->provider, "gcp") == 0) {
+				need_project |= project == NULL;
+				printf("  POST compute/v1/projects/%s/regions/%s/commitments "
+				       "{\"plan\":\"%s\",\"resources\":[<VCPU, MEMORY and ACCELERATOR "
+				       "amounts of %d x %s: from machineTypes.get>]}\n",
+				       project ? project : "<PROJECT>", of->region,
+				       k ? "THIRTY_SIX_MONTH" : "TWELVE_MONTH", cnt, of->instance_type);
+			} else {
+				char body[512];
+
+				need_sub |= sub == NULL;
+				snprintf(body, sizeof(body), "{\"sku\":{\"name\":\"%s\"},\"location\":"
+					 "\"%s\",\"properties\":{\"reservedResourceType\":"
+					 "\"VirtualMachines\",\"billingScopeId\":\"/subscriptions/%s\","
+					 "\"term\":\"%s\",\"quantity\":%d}}", of->instance_type,
+					 of->region, sub ? sub : "<SUBSCRIPTION_ID>", k ? "P3Y" : "P1Y",
+					 cnt);
+				printf("  POST providers/Microsoft.Capacity/calculatePrice"
+				       "?api-version=2022-11-01 %s\n"
+				       "  PUT providers/Microsoft.Capacity/reservationOrders/"
+				       "<reservationOrderId from above>?api-version=2022-11-01 %s\n",
+				       body, body);
+			}
 		}
 	}
 	if (!any)
 		printf("(none)\n");
+	if (need_project)
+		printf("note: providers.gcp.project is not set: <PROJECT> stands in for it\n");
+	if (need_sub)
+		printf("note: providers.azure.subscription_id is not set: <SUBSCRIPTION_ID> stands "
+		       "in for it\n");
 	return 0;
 }
 
@@ -919,7 +949,7 @@ static int apply_main(struct cmd_ctx *ctx, const struct apply_args *a, struct co
 	if ((rc = load_plan(a, st, &r, plan_id, sizeof(plan_id), e)) < 0)
 		goto out;
 	if (a->commitments) {
-		rc = commitments(a, r, plan_id, e);
+		rc = commitments(a, cfg, r, plan_id, e);
 		goto out;
 	}
 	if ((rc = apply_desired(&d, r, plan_id, at, a->provider, e)) < 0)

@@ -19,6 +19,27 @@ static yajl_val get(yajl_val obj, const char *key)
 	return yajl_tree_get(obj, path, yajl_t_any);
 }
 
+/*
+ * An offering's price from a plan file: absent or null is "no price" (NAN); anything else
+ * must be finite and in 0..PROVIDERS_MAX_HOURLY, as the catalogs guarantee, because apply's
+ * spend guard sums these (a negative or non-number price would let a plan slip under it).
+ */
+static int price(yajl_val o, const char *key, double *out, const char *name, size_t i,
+		 struct err *e)
+{
+	yajl_val v = get(o, key);
+
+	*out = NAN;
+	if (v == NULL || YAJL_IS_NULL(v))
+		return 0;
+	if (!YAJL_IS_NUMBER(v) || !isfinite(YAJL_GET_DOUBLE(v)) || YAJL_GET_DOUBLE(v) < 0 ||
+	    YAJL_GET_DOUBLE(v) > PROVIDERS_MAX_HOURLY)
+		return err_set(e, ERR_INPUT, "%s: offerings[%zu] \"%s\" is not null or a number "
+			       "in 0..%g", name, i, key, PROVIDERS_MAX_HOURLY);
+	*out = YAJL_GET_DOUBLE(v);
+	return 0;
+}
+
 int plan_from_json(struct plan_result **out, const char *json, const char *name,
 		   struct err *e)
 {
@@ -79,10 +100,11 @@ int plan_from_json(struct plan_result **out, const char *json, const char *name,
 				     "whole number in 1..64", name, i);
 			goto out;
 		}
-		of->ondemand = num(get(o, "ondemand_hourly"));
-		of->spot = num(get(o, "spot_hourly"));
-		of->reserved_1y = num(get(o, "reserved_1y_hourly"));
-		of->reserved_3y = num(get(o, "reserved_3y_hourly"));
+		if ((rc = price(o, "ondemand_hourly", &of->ondemand, name, i, e)) < 0 ||
+		    (rc = price(o, "spot_hourly", &of->spot, name, i, e)) < 0 ||
+		    (rc = price(o, "reserved_1y_hourly", &of->reserved_1y, name, i, e)) < 0 ||
+		    (rc = price(o, "reserved_3y_hourly", &of->reserved_3y, name, i, e)) < 0)
+			goto out;
 		of->spot_interruption = NAN;
 		r->roffers[i].id = r->ids[i];
 		r->roffers[i].provider = of->provider;

@@ -28,6 +28,28 @@ static yajl_val jget(yajl_val o, const char *k)
 	return yajl_tree_get(o, path, yajl_t_any);
 }
 
+/*
+ * A token's expires_in in seconds, clamped to 0..OAUTH_MAX_LIFETIME: a server's huge,
+ * negative or non-number value must not overflow the cast (undefined) nor keep a token
+ * forever; 0 only makes the next call fetch a new one. 3600 when absent.
+ */
+#define OAUTH_MAX_LIFETIME 86400.0
+static long long lifetime(yajl_val exp)
+{
+	const char *str = YAJL_IS_STRING(exp) ? YAJL_GET_STRING(exp) : NULL;
+	double s = 3600;
+
+	if (YAJL_IS_NUMBER(exp))
+		s = YAJL_GET_DOUBLE(exp);
+	else if (str != NULL)
+		s = strtod(str, NULL);
+	if (!(s >= 0))		/* negative or NaN */
+		s = 0;
+	if (s > OAUTH_MAX_LIFETIME)
+		s = OAUTH_MAX_LIFETIME;
+	return (long long)s;
+}
+
 static const char *jstr(yajl_val v)
 {
 	const char *s = YAJL_IS_STRING(v) ? YAJL_GET_STRING(v) : NULL;
@@ -125,9 +147,7 @@ static int exchange(providers_compute *pc, const char *provider, const char *url
 		goto out;
 	}
 	/* Azure sends expires_in as a string, Google as a number */
-	pc->bearer_expires = (long long)time(NULL) +
-			     (YAJL_IS_NUMBER(exp) ? (long long)YAJL_GET_DOUBLE(exp) :
-			      YAJL_IS_STRING(exp) ? atoll(jstr(exp)) : 3600) - 60;
+	pc->bearer_expires = (long long)time(NULL) + lifetime(exp) - 60;
 out:
 	yajl_tree_free(root);
 	if (body.p)

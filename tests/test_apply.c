@@ -77,22 +77,31 @@ static int suite_cleanup(void)
 	return 0;
 }
 
-static int fake_start(struct fake *f, const char *dir)
+/* Starts the fake, which exits by itself once process watch is gone. */
+static int fake_start_watching(struct fake *f, const char *dir, pid_t watch)
 {
-	char pf[700];
+	char pf[700], wp[32];
 	char *s;
+	size_t k;
 	int i;
 
 	snprintf(f->dir, sizeof(f->dir), "%s", dir);
 	snprintf(pf, sizeof(pf), "%s/fake.port", dir);
+	snprintf(wp, sizeof(wp), "%ld", (long)watch);
 	f->pid = fork();
 	if (f->pid == 0) {
 		execlp("python3", "python3", tu_src("tests/fakecloud/compute.py"), "--port-file", pf,
-		       (char *)NULL);
+		       "--watch-pid", wp, (char *)NULL);
 		_exit(127);
 	}
-	if (f->pid > 0 && nfakes < sizeof(fakes) / sizeof(fakes[0]))
-		fakes[nfakes++] = f->pid;
+	/* reuse the slots of stopped fakes, so that no fake goes untracked however many run */
+	for (k = 0; f->pid > 0 && k < nfakes && fakes[k] != 0; k++)
+		;
+	if (f->pid > 0 && k < sizeof(fakes) / sizeof(fakes[0])) {
+		fakes[k] = f->pid;
+		if (k == nfakes)
+			nfakes++;
+	}
 	for (i = 0; i < 600; i++) {
 		if ((s = tu_read(pf, NULL)) != NULL) {
 			f->port = atoi(s);
@@ -102,6 +111,11 @@ static int fake_start(struct fake *f, const char *dir)
 		sleep_ms(50);
 	}
 	return -1;
+}
+
+static int fake_start(struct fake *f, const char *dir)
+{
+	return fake_start_watching(f, dir, getpid());
 }
 
 static void fake_stop(struct fake *f)
@@ -784,6 +798,32 @@ static void test_guard_rails(void)
 	yajl_tree_free(st);
 	fake_stop(&f);
 
+	/* a plan file's missing or negative prices cannot slip under the spend guard */
+	setup(&f, "  max_hourly_spend: 1\n");
+	{
+		char cmd[1024];
+
+		snprintf(cmd, sizeof(cmd), "--config capplan.yaml apply --plan-file '%s' --yes",
+			 tu_src("tests/data/apply/plan_noprice.json"));
+		CU_ASSERT_EQUAL(tu_capplan(f.dir, cmd, &out, &err), 2);
+		CU_ASSERT_PTR_NOT_NULL(strstr(err, "apply.max_hourly_spend"));
+		CU_ASSERT_PTR_NOT_NULL(strstr(err, "aws/us-east-1/p4d.24xlarge/spot"));
+		free(out);
+		free(err);
+		snprintf(cmd, sizeof(cmd), "--config capplan.yaml apply --plan-file '%s' --yes",
+			 tu_src("tests/data/apply/plan_negprice.json"));
+		CU_ASSERT_EQUAL(tu_capplan(f.dir, cmd, &out, &err), 2);
+		CU_ASSERT_PTR_NOT_NULL(strstr(err, "plan_negprice.json: offerings[0] "
+					   "\"ondemand_hourly\""));
+		free(out);
+		free(err);
+	}
+	st = fake_state(&f);
+	CU_ASSERT_EQUAL(count_calls(st, "CreateFleet"), 0);
+	CU_ASSERT_EQUAL(count_running(st, NULL), 0);
+	yajl_tree_free(st);
+	fake_stop(&f);
+
 	/* dry_run_default false: no flag acts */
 	setup(&f, "  dry_run_default: false\n  max_launch_per_run: 8\n"
 		  "  max_hourly_spend: 79\n  allowed_providers: [aws]\n");
@@ -1060,6 +1100,39 @@ static void test_commitments_print_only(void)
 	CU_ASSERT_EQUAL(count_calls(st, "CreateFleet"), 5);
 	yajl_tree_free(st);
 	fake_stop(&f);
+}
+
+/* GCP and Azure commitments name the configured project and subscription, else say so. */
+static void test_commitments_use_config(void)
+{
+	const char *dir = tu_tmpdir();
+	char *out = NULL, *err = NULL, cmd[1024];
+
+	snprintf(cmd, sizeof(cmd), "--config capplan.yaml apply commitments --plan-file '%s' "
+		 "--yes --i-understand-this-costs", tu_src("tests/data/apply/plan_commit.json"));
+	tu_write(tu_path(dir, "capplan.yaml"), "store: st.db\nproviders:\n  gcp:\n"
+		 "    project: capplan-test\n  azure:\n"
+		 "    subscription_id: 00000000-0000-0000-0000-000000000001\n");
+	CU_ASSERT_EQUAL(tu_capplan(dir, cmd, &out, &err), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "gcp/us-central1/a2-highgpu-1g 1y x1"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "POST compute/v1/projects/capplan-test/regions/"
+				      "us-central1/commitments"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "azure/eastus/Standard_NC24ads_A100_v4 3y x2"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"billingScopeId\":\"/subscriptions/"
+				      "00000000-0000-0000-0000-000000000001\""));
+	CU_ASSERT_PTR_NULL(strstr(out, "PROJECT"));
+	CU_ASSERT_PTR_NULL(strstr(out, "SUBSCRIPTION_ID"));
+	CU_ASSERT_PTR_NULL(strstr(out, "note:"));
+	free(out);
+	free(err);
+	tu_write(tu_path(dir, "capplan.yaml"), "store: st.db\n");
+	CU_ASSERT_EQUAL(tu_capplan(dir, cmd, &out, &err), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "projects/<PROJECT>/regions/us-central1"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "/subscriptions/<SUBSCRIPTION_ID>"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "note: providers.gcp.project is not set"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "note: providers.azure.subscription_id is not set"));
+	free(out);
+	free(err);
 }
 
 static void test_stored_plan_and_bad_input(void)
@@ -1472,6 +1545,51 @@ static void test_bad_credentials(void)
 	fake_stop(&f);
 }
 
+/* --watch-pid: the fake goes away once the process it watches is gone (no orphans). */
+static void test_fake_watches_parent(void)
+{
+	struct fake f;
+	pid_t w = fork(), r = 0;
+	int i;
+
+	if (w == 0) {
+		pause();
+		_exit(0);
+	}
+	CU_ASSERT_FATAL(w > 0);
+	CU_ASSERT_EQUAL(fake_start_watching(&f, tu_tmpdir(), w), 0);
+	kill(w, SIGKILL);
+	waitpid(w, NULL, 0);
+	for (i = 0; i < 600 && f.pid > 0 && (r = waitpid(f.pid, NULL, WNOHANG)) == 0; i++)
+		sleep_ms(50);
+	CU_ASSERT_EQUAL(r, f.pid);	/* it exited on its own */
+	if (r == f.pid) {	/* reaped: no slot may keep its (reusable) pid */
+		for (i = 0; i < (int)nfakes; i++)
+			if (fakes[i] == f.pid)
+				fakes[i] = 0;
+		f.pid = 0;
+	}
+	fake_stop(&f);
+}
+
+/* A token endpoint's absurd expires_in: clamped, so one token serves the whole run. */
+static void test_token_lifetime_clamped(void)
+{
+	struct fake f;
+	char *out = NULL, *err = NULL;
+	yajl_val st;
+
+	setup_multi(&f, "{\"token_expires_in\": 1e300}");
+	CU_ASSERT_EQUAL(apply_multi(&f, "--provider gcp --yes", &out, &err), 0);
+	free(out);
+	free(err);
+	st = fake_state(&f);
+	CU_ASSERT_EQUAL(count_api(st, "gce", NULL), 4);
+	CU_ASSERT_EQUAL(count_calls(st, "oauth.token"), 1);
+	yajl_tree_free(st);
+	fake_stop(&f);
+}
+
 void apply_suite_register(void)
 {
 	CU_pSuite s = CU_add_suite("apply", NULL, suite_cleanup);
@@ -1493,9 +1611,14 @@ void apply_suite_register(void)
 		    test_fallback_offerings);
 	CU_add_test(s, "unknown outcome: same token; refused: next attempt", test_unknown_outcome_replays_token);
 	CU_add_test(s, "commitments are printed, never bought", test_commitments_print_only);
+	CU_add_test(s, "commitments name the configured project and subscription",
+		    test_commitments_use_config);
 	CU_add_test(s, "--plan latest|ID from the store; bad input", test_stored_plan_and_bad_input);
 	CU_add_test(s, "gcp: dry run, zones, converge, no-op, scale-down", test_gcp);
 	CU_add_test(s, "gcp: kill -9 then re-run replays the requestId", test_gcp_kill9_replays_request_id);
+	CU_add_test(s, "oauth: a huge expires_in is clamped", test_token_lifetime_clamped);
+	CU_add_test(s, "the fake exits when the process it watches is gone",
+		    test_fake_watches_parent);
 	CU_add_test(s, "bad gcp and azure credentials: exit 1, no secret", test_bad_credentials);
 	CU_add_test(s, "azure: dry run, capacity, converge, no-op, scale-in", test_azure);
 	CU_add_test(s, "azure: ARM error codes through http.c", test_azure_http_errors);

@@ -12,7 +12,8 @@ on the Nth call are injected through the control API:
   POST /_fake/seed     {"instances": [{"id", "type", "region", "tags": {...}, ...}]}
   POST /_fake/release  lets a held call go on
 
-Usage: compute.py --port-file FILE (writes the port it listens on, then serves).
+Usage: compute.py --port-file FILE [--watch-pid PID] (writes the port it listens on, then
+serves; with --watch-pid it exits once process PID is gone).
 """
 import argparse
 import hashlib
@@ -452,7 +453,19 @@ for mod in EXTRA:
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--port-file", required=True)
+    ap.add_argument("--watch-pid", type=int, help="exit when this process is gone")
     a = ap.parse_args()
+    if a.watch_pid:
+        # as fakecloud.py: a test binary that dies (crash, kill -9, a FATAL assertion before
+        # its cleanup) must not leave this listener running
+        def watch():
+            while True:
+                time.sleep(1)
+                try:
+                    os.kill(a.watch_pid, 0)
+                except OSError:
+                    os._exit(0)
+        threading.Thread(target=watch, daemon=True).start()
     srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     srv.daemon_threads = True
     tmp = a.port_file + ".tmp"

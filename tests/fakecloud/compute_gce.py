@@ -167,7 +167,8 @@ def handle(h, method, url, raw):
             STATE.seq += 1
             tok = "ya29.fake-%d" % STATE.seq
             TOKENS.add(tok)
-        return h.reply(200, json.dumps({"access_token": tok, "expires_in": 3599, "token_type": "Bearer"}),
+        return h.reply(200, json.dumps({"access_token": tok, "expires_in": STATE.cfg.get("token_expires_in", 3599),
+                                       "token_type": "Bearer"}),
                        "application/json")
     m = PATH.match(url.path)
     if not m:
