@@ -261,30 +261,64 @@ static int print_commitments(const struct cmd_ctx *ctx, const struct plan_result
 }
 
 /* --duals: what one more unit of each quota and one more point of spot share save. */
-static void print_duals(const struct cmd_ctx *ctx, const struct plan_result *r)
+/*
+ * The marginal values of `--duals`: in the JSON as "duals" (filled before printing), in
+ * Markdown as a section after the plan.
+ */
+static int fill_duals(struct plan_result *r, struct reports_dual **out, struct err *e)
 {
-	FILE *f = ctx->json ? stderr : stdout;
+	struct reports_dual *d;
+	size_t q, n = 0;
+
+	*out = NULL;
+	if (r->sp == NULL || r->sp->quota_value == NULL)
+		return 0;
+	if ((d = calloc(r->nquotas + 1, sizeof(*d))) == NULL)
+		return err_nomem(e);
+	for (q = 0; q < r->nquotas; q++, n++) {
+		d[n].kind = r->quotas[q].family ? "quota_vcpus" : "quota_gpus";
+		d[n].provider = r->quotas[q].provider;
+		d[n].region = r->quotas[q].region;
+		d[n].family = r->quotas[q].family;
+		d[n].usd = r->sp->quota_value[q];
+	}
+	if (!isnan(r->sp->spot_share_value)) {
+		d[n].kind = "spot_share_point";
+		d[n++].usd = r->sp->spot_share_value;
+	}
+	r->rp.duals = d;
+	r->rp.nduals = n;
+	*out = d;
+	return 0;
+}
+
+static void print_duals(FILE *f, const struct plan_result *r)
+{
 	size_t q;
 
 	if (r->sp == NULL || r->sp->quota_value == NULL)
 		return;
-	fprintf(f, "%s", ctx->json ? "" : "\n## Marginal values\n\n");
+	fprintf(f, "\n## Marginal values\n\n");
 	for (q = 0; q < r->nquotas; q++)
 		fprintf(f, "- +1 quota %s in %s/%s%s%s saves %.2f USD over the horizon\n",
-			r->quotas[q].family ? "vCPU" : "GPU", r->quotas[q].provider,
-			r->quotas[q].region, r->quotas[q].family ? " family " : "",
-			r->quotas[q].family ? r->quotas[q].family : "", r->sp->quota_value[q]);
+		       r->quotas[q].family ? "vCPU" : "GPU", r->quotas[q].provider,
+		       r->quotas[q].region, r->quotas[q].family ? " family " : "",
+		       r->quotas[q].family ? r->quotas[q].family : "", r->sp->quota_value[q]);
 	if (!isnan(r->sp->spot_share_value))
 		fprintf(f, "- +1 point of policy.max_spot_share (%g -> %g) saves %.2f USD over the "
-			"horizon\n", r->max_spot_share, r->max_spot_share + 0.01,
-			r->sp->spot_share_value);
+		       "horizon\n", r->max_spot_share, r->max_spot_share + 0.01,
+		       r->sp->spot_share_value);
 }
 
 static int output(const struct cmd_ctx *ctx, const struct plan_args *a,
-		  const struct plan_result *r, const struct plan_demand *d, struct err *e)
+		  struct plan_result *r, const struct plan_demand *d, struct err *e)
 {
+	struct reports_dual *duals = NULL;
 	int rc;
 
+	if (a->po.duals && ctx->json && a->mode != MODE_COMMITMENTS &&
+	    (rc = fill_duals(r, &duals, e)) < 0)
+		return rc;
 	if (a->mode == MODE_COMMITMENTS) {
 		if (r->sp->status != SOLVER_OPTIMAL)
 			fprintf(stderr, "capplan plan: not proven optimal within --time-limit: gap "
@@ -293,8 +327,12 @@ static int output(const struct cmd_ctx *ctx, const struct plan_args *a,
 	} else {
 		rc = print_plan(ctx, r, e);
 	}
-	if (rc == 0 && a->po.duals)
-		print_duals(ctx, r);
+	/* `plan commitments --json` has its own document: its duals stay on stderr */
+	if (rc == 0 && a->po.duals && (!ctx->json || a->mode == MODE_COMMITMENTS))
+		print_duals(ctx->json ? stderr : stdout, r);
+	r->rp.duals = NULL;	/* borrowed for the printing only */
+	r->rp.nduals = 0;
+	free(duals);
 	/* nothing is wrong (the plan still covers demand): say it only when asked (-v) */
 	if (r->sp->approx_units)
 		cmd_debug(ctx, "capplan plan: spot capacity after interruption rates was rounded "

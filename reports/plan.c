@@ -83,6 +83,25 @@ void rp_plan_json_obj(jw *w, const struct reports_plan *p, int with_risk)
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);
+	if (p->nduals) {
+		jw_key(w, "duals");
+		jw_arr(w);
+		for (o = 0; o < p->nduals; o++) {
+			const struct reports_dual *d = &p->duals[o];
+
+			jw_obj(w);
+			jw_kstr(w, "constraint", d->kind);
+			if (d->provider)
+				jw_kstr(w, "provider", d->provider);
+			if (d->region)
+				jw_kstr(w, "region", d->region);
+			if (d->family)
+				jw_kstr(w, "family", d->family);
+			jw_kmoney(w, "saves_usd", d->usd);
+			jw_obj_end(w);
+		}
+		jw_arr_end(w);
+	}
 	if (with_risk) {
 		jw_key(w, "risk");
 		rp_risk_obj(w, p);

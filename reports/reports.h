@@ -22,6 +22,13 @@ struct reports_offer {
 	double spot_interruption;	/* expected share of spot lost per hour; 0 or NAN = unknown */
 };
 
+/* A marginal value the solver priced: one more unit of a constraint saves usd over the plan. */
+struct reports_dual {
+	const char *kind;	/* "quota_gpus", "quota_vcpus" or "spot_share_point" */
+	const char *provider, *region, *family;	/* the quota's; NULL where none */
+	double usd;
+};
+
 /* A plan over nhours hours from start; counts laid out as in solver_plan. */
 struct reports_plan {
 	int64_t start;		/* first hour, seconds since the epoch (UTC) */
@@ -36,6 +43,8 @@ struct reports_plan {
 	double ondemand_only_cost;	/* cheapest all-on-demand cover of the same demand, NAN unknown */
 	int relaxed;		/* counts may be fractional */
 	const char *id;		/* plan id in the store, NULL when not stored */
+	size_t nduals;		/* with `plan --duals`: written as "duals" in the JSON */
+	const struct reports_dual *duals;
 };
 
 /*

@@ -672,7 +672,17 @@ static void test_cli_policy(void)
 		 "--duals --write-lp m.lp", off, dem);
 	CU_ASSERT_EQUAL(tu_capplan(dir, args, &out, &err), 0);
 	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "\"total_cost\":28,"));
-	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "+1 quota GPU in aws/r1 saves 2.00 USD"));
+	/* --json: the duals are part of the document, nothing on stderr */
+	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "\"duals\":[{\"constraint\":\"quota_gpus\","
+					     "\"provider\":\"aws\",\"region\":\"r1\","
+					     "\"saves_usd\":2}"));
+	CU_ASSERT_PTR_NULL(err && strstr(err, "saves"));
+	free(out);
+	free(err);
+	snprintf(args, sizeof(args), "--config q.yaml plan --offerings %s --demand %s --duals",
+		 off, dem);
+	CU_ASSERT_EQUAL(tu_capplan(dir, args, &out, &err), 0);
+	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "+1 quota GPU in aws/r1 saves 2.00 USD"));
 	free(out);
 	free(err);
 	CU_ASSERT_EQUAL(tu_sh(dir, "glpsol --lp m.lp -o m.out >/dev/null && grep -q "
