@@ -1,5 +1,6 @@
 /* The CSV contracts: offerings in, offerings out, usage in. */
 #include "planner/load.h"
+#include "util/buf.h"
 #include "util/csv.h"
 #include "util/tm.h"
 
@@ -166,14 +167,11 @@ int load_offerings_csv(const char *path, struct offering **out, size_t *n, struc
 			continue;
 		if ((rc = check_columns(r, O_NCOLS, nheader, e)) < 0)
 			goto out;
-		if (len == cap) {
-			cap = cap ? cap * 2 : 64;
-			if ((tmp = realloc(v, cap * sizeof(*v))) == NULL) {
-				rc = err_nomem(e);
-				goto out;
-			}
-			v = tmp;
+		if ((tmp = buf_grow_array(v, &cap, len + 1, sizeof(*v))) == NULL) {
+			rc = err_nomem(e);
+			goto out;
 		}
+		v = tmp;
 		o = &v[len];
 		memset(o, 0, sizeof(*o));
 		if ((rc = text_field(r, col[O_PROVIDER], "provider", o->provider,

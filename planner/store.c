@@ -1,5 +1,6 @@
 /* The sqlite store. Schema changes are new entries at the end of migrations[]. */
 #include "planner/store.h"
+#include "util/buf.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -336,14 +337,11 @@ int store_offerings_list(struct store *s, const char *gpu, const char *provider,
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		struct store_offering *r;
 
-		if (len == cap) {
-			cap = cap ? cap * 2 : 64;
-			if ((tmp = realloc(v, cap * sizeof(*v))) == NULL) {
-				rc = err_nomem(e);
-				goto out;
-			}
-			v = tmp;
+		if ((tmp = buf_grow_array(v, &cap, len + 1, sizeof(*v))) == NULL) {
+			rc = err_nomem(e);
+			goto out;
 		}
+		v = tmp;
 		r = &v[len++];
 		memset(r, 0, sizeof(*r));
 		copy_text(r->o.provider, sizeof(r->o.provider), st, 0);
@@ -433,14 +431,11 @@ static int strv_query(struct store *s, const char *sql, int64_t arg, char ***out
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		const unsigned char *t = sqlite3_column_text(st, 0);
 
-		if (len == cap) {
-			cap = cap ? cap * 2 : 8;
-			if ((tmp = realloc(v, cap * sizeof(*v))) == NULL) {
-				rc = err_nomem(e);
-				goto out;
-			}
-			v = tmp;
+		if ((tmp = buf_grow_array(v, &cap, len + 1, sizeof(*v))) == NULL) {
+			rc = err_nomem(e);
+			goto out;
 		}
+		v = tmp;
 		if ((v[len] = strdup(t ? (const char *)t : "")) == NULL) {
 			rc = err_nomem(e);
 			goto out;

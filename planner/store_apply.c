@@ -1,5 +1,6 @@
 /* The apply tables of the store (schema in store.c migrations[]). */
 #include "planner/store_apply.h"
+#include "util/buf.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,14 +70,11 @@ int store_apply_audit_list(struct store *s, int64_t since, struct store_audit_ro
 		return store_fail(s, e, "reading the audit log");
 	sqlite3_bind_int64(q, 1, since);
 	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
-		if (k == cap) {
-			cap = cap ? cap * 2 : 64;
-			if ((t = realloc(v, cap * sizeof(*v))) == NULL) {
-				rc = err_nomem(e);
-				goto out;
-			}
-			v = t;
+		if ((t = buf_grow_array(v, &cap, k + 1, sizeof(*v))) == NULL) {
+			rc = err_nomem(e);
+			goto out;
 		}
+		v = t;
 		t = &v[k++];
 		t->id = sqlite3_column_int64(q, 0);
 		t->ts = sqlite3_column_int64(q, 1);
@@ -275,14 +273,11 @@ int store_apply_inflight(struct store *s, const char *provider, const char *regi
 	sqlite3_bind_text(q, 2, region, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 3, since);
 	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
-		if (k == cap) {
-			cap = cap ? cap * 2 : 16;
-			if ((t = realloc(v, cap * sizeof(*v))) == NULL) {
-				rc = err_nomem(e);
-				goto out;
-			}
-			v = t;
+		if ((t = buf_grow_array(v, &cap, k + 1, sizeof(*v))) == NULL) {
+			rc = err_nomem(e);
+			goto out;
 		}
+		v = t;
 		t = &v[k++];
 		memset(t, 0, sizeof(*t));
 		copy_col(t->id, sizeof(t->id), q, 0);

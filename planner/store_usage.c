@@ -1,5 +1,6 @@
 /* Usage per source, the source preference, and commitments owned (see store_usage.h). */
 #include "planner/store_usage.h"
+#include "util/buf.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -123,14 +124,11 @@ int store_usage_sources(struct store *s, struct store_usage_source **out, size_t
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		struct store_usage_source *r;
 
-		if (len == cap) {
-			cap = cap ? cap * 2 : 8;
-			if ((tmp = realloc(v, cap * sizeof(*v))) == NULL) {
-				rc = err_nomem(e);
-				goto out;
-			}
-			v = tmp;
+		if ((tmp = buf_grow_array(v, &cap, len + 1, sizeof(*v))) == NULL) {
+			rc = err_nomem(e);
+			goto out;
 		}
+		v = tmp;
 		r = &v[len++];
 		memset(r, 0, sizeof(*r));
 		copy_text(r->source, sizeof(r->source), st, 0);
@@ -302,14 +300,11 @@ int store_commitments_list(struct store *s, const char *gpu, struct store_commit
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		struct store_commitment *c;
 
-		if (len == cap) {
-			cap = cap ? cap * 2 : 8;
-			if ((tmp = realloc(v, cap * sizeof(*v))) == NULL) {
-				rc = err_nomem(e);
-				goto out;
-			}
-			v = tmp;
+		if ((tmp = buf_grow_array(v, &cap, len + 1, sizeof(*v))) == NULL) {
+			rc = err_nomem(e);
+			goto out;
 		}
+		v = tmp;
 		c = &v[len++];
 		memset(c, 0, sizeof(*c));
 		copy_text(c->id, sizeof(c->id), st, 0);

@@ -1,6 +1,7 @@
 /* util/: the CSV reader, ISO times, the JSON writer, the error type. */
 #include <CUnit/CUnit.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -183,6 +184,27 @@ static void test_buf(void)
 	CU_ASSERT_STRING_EQUAL(buf_str(&b), "");
 }
 
+static void test_buf_grow_array(void)
+{
+	size_t cap = 0, i;
+	int *v = NULL, *t;
+
+	for (i = 0; i < 100; i++) {
+		t = buf_grow_array(v, &cap, i + 1, sizeof(*v));
+		CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+		v = t;
+		v[i] = (int)i;
+	}
+	CU_ASSERT_EQUAL(cap, 128);	/* 16, 32, 64, 128 */
+	CU_ASSERT_EQUAL(v[99], 99);
+	CU_ASSERT_PTR_EQUAL(buf_grow_array(v, &cap, 128, sizeof(*v)), v);	/* room already */
+	/* a size that would overflow fails and leaves the array and its capacity alone */
+	CU_ASSERT_PTR_NULL(buf_grow_array(v, &cap, SIZE_MAX / 2, sizeof(*v)));
+	CU_ASSERT_EQUAL(cap, 128);
+	CU_ASSERT_EQUAL(v[50], 50);
+	free(v);
+}
+
 void util_suite_register(void)
 {
 	CU_pSuite s = CU_add_suite("util", NULL, NULL);
@@ -195,4 +217,5 @@ void util_suite_register(void)
 	CU_add_test(s, "tm: ISO weeks", test_tm_isoweek);
 	CU_add_test(s, "jw: shortest numbers, null for NAN, escapes", test_jw_numbers);
 	CU_add_test(s, "buf: growth", test_buf);
+	CU_add_test(s, "buf: arrays grow by doubling, overflow refused", test_buf_grow_array);
 }

@@ -2,6 +2,7 @@
 #include "util/err.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,26 @@ int buf_grow(struct buf *b, size_t extra)
 	b->p = p;
 	b->cap = cap;
 	return 0;
+}
+
+void *buf_grow_array(void *p, size_t *cap, size_t need, size_t size)
+{
+	size_t n = *cap ? *cap : 16;
+	void *q;
+
+	if (need <= *cap)
+		return p;
+	while (n < need) {
+		if (n > SIZE_MAX / 2)
+			return NULL;
+		n *= 2;
+	}
+	if (size && n > SIZE_MAX / size)
+		return NULL;
+	if ((q = realloc(p, n * size)) == NULL)
+		return NULL;
+	*cap = n;
+	return q;
 }
 
 int buf_add(struct buf *b, const void *data, size_t n)
