@@ -258,6 +258,59 @@ static void test_config_errors(void)
 	free(err);
 }
 
+/*
+ * A key written twice is a mistake the reader cannot resolve (which one did the user mean?),
+ * and aliases can expand a small file into millions of nodes ("billion laughs"): both are
+ * refused at load, naming the file and line, before anything is planned with them.
+ */
+static void test_config_duplicates_and_alias_bomb(void)
+{
+	const char *dir = tu_tmpdir();
+	struct config *c = NULL;
+	struct err e = ERR_INIT;
+	char *err = NULL, args[1024];
+	double v;
+
+	tu_write(tu_path(dir, "dup.yaml"),
+		 "policy:\n  max_spot_share: 0.1\n  budget: 100\n  max_spot_share: 0.9\n");
+	CU_ASSERT_EQUAL(config_load(&c, tu_path(dir, "dup.yaml"), &e), ERR_INPUT);
+	CU_ASSERT_PTR_NULL(c);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "dup.yaml:4: \"policy.max_spot_share\" is given twice "
+				      "(first at line 2)"));
+	/* the same key in two different mappings, or in two list items, is no duplicate */
+	tu_write(tu_path(dir, "ok.yaml"),
+		 "policy:\n  budget: 5\napply:\n  budget: 6\n"
+		 "quotas:\n  - {provider: aws, region: r1, gpus: 1}\n"
+		 "  - {provider: aws, region: r2, gpus: 2}\n");
+	CU_ASSERT_EQUAL_FATAL(config_load(&c, tu_path(dir, "ok.yaml"), &e), 0);
+	CU_ASSERT_EQUAL(config_double(c, "policy.budget", 0, &v, &e), 0);
+	CU_ASSERT_DOUBLE_EQUAL(v, 5, 0);
+	config_free(c);
+	c = NULL;
+	tu_write(tu_path(dir, "dupq.yaml"),
+		 "quotas:\n  - {provider: aws, region: r1, gpus: 1, gpus: 3}\n");
+	CU_ASSERT_EQUAL(config_load(&c, tu_path(dir, "dupq.yaml"), &e), ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "dupq.yaml:2: \"quotas.0.gpus\" is given twice"));
+	/* 9^8 = 43 million scalars from nine lines: refused, not expanded */
+	tu_write(tu_path(dir, "bomb.yaml"),
+		 "a: &a [x, x, x, x, x, x, x, x, x]\n"
+		 "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+		 "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+		 "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+		 "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\n"
+		 "f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
+		 "g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]\n"
+		 "h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]\n");
+	CU_ASSERT_EQUAL(config_load(&c, tu_path(dir, "bomb.yaml"), &e), ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "bomb.yaml: more than 100000 keys and values"));
+	/* the command says so too, with exit 2 */
+	snprintf(args, sizeof(args), "--config '%s' prices list", tu_path(dir, "dup.yaml"));
+	CU_ASSERT_EQUAL(tu_capplan(dir, args, NULL, &err), 2);
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "dup.yaml:4: \"policy.max_spot_share\" is given "
+					     "twice"));
+	free(err);
+}
+
 static void test_config_paths(void)
 {
 	const char *dir = tu_tmpdir();
@@ -454,6 +507,8 @@ void planner_suite_register(void)
 	CU_add_test(s, "config: bad YAML and missing files exit 2 with file and line",
 		    test_config_errors);
 	CU_add_test(s, "config: dotted paths, typed getters, set", test_config_paths);
+	CU_add_test(s, "config: duplicate keys and alias bombs refused with file and line",
+		    test_config_duplicates_and_alias_bomb);
 	CU_add_test(s, "store: migrations, WAL, rollback, newer schema refused",
 		    test_store_migrations_and_rollback);
 	CU_add_test(s, "GPU names made canonical", test_gpu_names);
