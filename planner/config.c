@@ -24,6 +24,7 @@ struct config_node {
 struct config {
 	char *path;
 	struct config_node *root;
+	char warning[600];	/* the first key given twice, "" when none */
 };
 
 static void node_free(struct config_node *n)
@@ -82,6 +83,7 @@ struct copy_ctx {
 	char path[512];
 	struct err *e;
 	int rc;			/* the error code once a copy failed */
+	char warning[600];	/* the first key given twice */
 };
 
 struct key_at {
@@ -98,16 +100,17 @@ static int cmp_key_at(const void *a, const void *b)
 }
 
 /*
- * A key given twice in one mapping: YAML forbids it, and which one the user meant is
- * anybody's guess (libyaml loads both). Sorted, so a mapping of many keys stays cheap.
+ * A key given twice in one mapping: YAML forbids it and which one the user meant is anybody's
+ * guess, but the last one has always counted (configs are edited by appending an override),
+ * so it still does and the first such key is kept for a warning. Sorted, so a mapping of
+ * many keys stays cheap.
  */
 static int check_duplicates(struct copy_ctx *x, const struct config_node *n)
 {
 	struct key_at *v;
 	size_t i;
-	int rc = 0;
 
-	if (n->nkids < 2)
+	if (n->nkids < 2 || x->warning[0])
 		return 0;
 	if ((v = calloc(n->nkids, sizeof(*v))) == NULL)
 		return x->rc = err_nomem(x->e);
@@ -116,19 +119,19 @@ static int check_duplicates(struct copy_ctx *x, const struct config_node *n)
 		v[i].i = i;
 	}
 	qsort(v, n->nkids, sizeof(*v), cmp_key_at);
-	for (i = 1; i < n->nkids && rc == 0; i++)
+	for (i = 1; i < n->nkids && x->warning[0] == '\0'; i++)
 		if (strcmp(v[i - 1].key, v[i].key) == 0)
-			rc = x->rc = err_set(x->e, ERR_INPUT, "%s:%zu: \"%s%s%s\" is given twice "
-					     "(first at line %zu)", x->file, n->kids[v[i].i]->line,
-					     x->path, x->path[0] ? "." : "", v[i].key,
-					     n->kids[v[i - 1].i]->line);
+			snprintf(x->warning, sizeof(x->warning), "%s:%zu: \"%s%s%s\" is given twice "
+				 "(first at line %zu): the last one counts", x->file,
+				 n->kids[v[i].i]->line, x->path, x->path[0] ? "." : "", v[i].key,
+				 n->kids[v[i - 1].i]->line);
 	free(v);
-	return rc;
+	return 0;
 }
 
 /*
  * Copies a libyaml document node into the tree; NULL with x->e set on failure (nested too
- * deep, too many nodes, a key given twice, a key that is not a scalar, out of memory).
+ * deep, too many nodes, a key that is not a scalar, out of memory).
  */
 static struct config_node *copy_node(struct copy_ctx *x, yaml_node_t *y, int depth)
 {
@@ -297,6 +300,7 @@ int config_load(struct config **out, const char *path, struct err *e)
 		}
 		node_free(c->root);
 		c->root = r;
+		memcpy(c->warning, x.warning, sizeof(c->warning));
 	}
 	*out = c;
 	c = NULL;
@@ -343,6 +347,11 @@ void config_free(struct config *c)
 const char *config_path(const struct config *c)
 {
 	return c->path;
+}
+
+const char *config_warning(const struct config *c)
+{
+	return c->warning;
 }
 
 const struct config_node *config_node_get(const struct config_node *n, const char *path)
