@@ -556,19 +556,24 @@ static void write_json_series(jw *w, const char *name, int by_series, int64_t st
 }
 
 /*
- * Forecasts straight from a CSV; touches no store. --output is written beside its final
- * name and renamed into place once every series is done: a failed run leaves no half file
- * (nor clobbers the last good one) for a cron job to pick up.
+ * Forecasts straight from a CSV; touches no store. Nothing is written unless every series
+ * is done: --output is written beside its final name and renamed into place, standard output
+ * is held in memory until the end, so a failed run leaves no half file (nor clobbers the
+ * last good one) for a cron job to pick up.
  */
 static int from_files(struct cmd_ctx *ctx, struct fc_args *a, struct sset *s, struct err *e)
 {
 	struct forecast_result *r = NULL;
-	FILE *f = stdout;
-	char *tmp = NULL;
-	size_t m, done = 0;
+	FILE *f = NULL;
+	char *tmp = NULL, *mem = NULL;
+	size_t m, done = 0, memlen = 0;
 	jw *w = NULL;
 	int rc = 0;
 
+	if (!a->output && (f = open_memstream(&mem, &memlen)) == NULL) {
+		rc = err_nomem(e);
+		goto out;
+	}
 	if (a->output) {
 		size_t len = strlen(a->output) + 16;
 
@@ -628,8 +633,11 @@ static int from_files(struct cmd_ctx *ctx, struct fc_args *a, struct sset *s, st
 	if (ferror(f))
 		rc = err_set(e, ERR_RUNTIME, "%s: write failed", a->output ? a->output : "stdout");
 out:
-	if (f && f != stdout && fclose(f) != 0 && rc == 0)
-		rc = err_set(e, ERR_RUNTIME, "%s: write failed", a->output);
+	if (f && fclose(f) != 0 && rc == 0)
+		rc = err_set(e, ERR_RUNTIME, "%s: write failed", a->output ? a->output : "stdout");
+	if (mem && rc == 0 && (fwrite(mem, 1, memlen, stdout) != memlen || fflush(stdout) != 0))
+		rc = err_set(e, ERR_RUNTIME, "stdout: write failed");
+	free(mem);
 	if (tmp && rc == 0 && rename(tmp, a->output) != 0)
 		rc = err_set(e, ERR_RUNTIME, "%s: cannot write: %s", a->output, strerror(errno));
 	if (tmp && rc < 0)

@@ -311,6 +311,19 @@ static void test_short_history(void)
 	CU_ASSERT_PTR_NULL(r);
 	o.horizon = 0;
 	CU_ASSERT_EQUAL(forecast_run(&r, y + 20, 10, &o, &e), ERR_INPUT);
+	/* values whose squares overflow are refused, naming the hour (found by fuzz_forecast) */
+	o.horizon = 3;
+	for (i = 0; i < 10; i++)
+		y[i] = 5;
+	y[7] = -2e15;
+	CU_ASSERT_EQUAL(forecast_run(&r, y, 10, &o, &e), ERR_INPUT);
+	CU_ASSERT_PTR_NULL(r);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "hour 7: -2e+15 is out of range"));
+	y[7] = 1e15;
+	CU_ASSERT_EQUAL(forecast_run(&r, y, 10, &o, &e), 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	CU_ASSERT(isfinite(r->hi95[2]));
+	forecast_result_free(r);
 }
 
 static void test_spike_and_level_shift(void)
@@ -491,6 +504,13 @@ static void test_cli_json_and_output(void)
 	o = NULL;
 	tu_sh(dir, "ls -A | grep -c tmp", &o, NULL);
 	CU_ASSERT_STRING_EQUAL(o ? o : "", "0\n");
+	free(o);
+	/* nor half a table on standard output: the good series before the bad one stay unsaid */
+	tu_write(tu_path(dir, "big.csv"), "series,timestamp,value\n"
+		 "a,2026-01-01T00:00:00Z,1\na,2026-01-01T01:00:00Z,2\n"
+		 "b,2026-01-01T00:00:00Z,1\nb,2026-01-01T01:00:00Z,1e300\n");
+	o = cli(dir, "forecast --input big.csv --horizon 2", 2);
+	CU_ASSERT_STRING_EQUAL(o ? o : "(null)", "");
 	free(o);
 }
 
