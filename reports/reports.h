@@ -160,6 +160,20 @@ struct reports_commit {
 	double weekly_saving;	/* against the same GPU-hours on demand, at expected use */
 };
 
+/*
+ * A commitment the organisation held last week, as imported from FOCUS exports (`capplan
+ * commitments list`): what "as used" priced when the store holds any active in the week.
+ */
+struct reports_held {
+	const char *id;		/* the provider's CommitmentDiscountId */
+	size_t offer;		/* index into offers */
+	int term;		/* 0 = 1y (or not said by the export), 1 = 3y */
+	int count;		/* instances: the average the export showed paid for, rounded */
+	double hourly;		/* USD per instance-hour, amortized (EffectiveCost) */
+	int64_t from, until;	/* the hours of the week it was held: [from, until) */
+	int64_t expires_by;	/* the latest it can expire; 0 = unknown */
+};
+
 /* A lever: what moving one constraint would save next week (negative = would cost). */
 struct reports_lever {
 	const char *name;	/* "policy.max_spot_share +0.1", "provider gcp", ... */
@@ -185,6 +199,14 @@ struct reports_weekly {
 	const struct reports_lever *levers;
 	size_t nnotes;
 	const char *const *notes;	/* what was missing and what was done about it */
+	/*
+	 * Whose commitments "as used" (utilization, coverage, reserved spend) counts: "focus"
+	 * = those imported from FOCUS exports (held), "plan" = the week's plan's, NULL = none
+	 * (no plan and none imported).
+	 */
+	const char *commitments_source;
+	size_t nheld;
+	const struct reports_held *held;	/* with "focus": the commitments counted */
 };
 
 /* Sums charges of one basis; type -1 = all types; offer (size_t)-1 = all offerings. */
