@@ -984,8 +984,11 @@ int weekly_build(struct weekly **out, struct store *st, struct config *cfg, int6
 						  week_start + WK2 * TM_HOUR, &run, e)) < 0 ||
 		    (run && (rc = load_forecast(w, st, m, run, WK, WK2, e)) < 0))
 			goto out;
+		/* last week: what "as used" counts as held; next week: what is planned */
 		for (t = 0; t < WK2; t++)
-			ser(w, m, 6)[t] = held(t < WK ? pl : pn, w->names[m]);
+			ser(w, m, 6)[t] = t < WK ? held_used(w, pl, w->names[m], week_start +
+							     (int64_t)t * TM_HOUR) :
+				held(pn, w->names[m]);
 	}
 	if (pl)
 		planned(w, pl, REPORTS_PLANNED, 0, WK);

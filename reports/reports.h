@@ -138,7 +138,10 @@ struct reports_model_week {
 	size_t nhours;			/* 336 */
 	const double *actual;		/* GPUs in use, NAN = not imported */
 	const double *mean, *p10, *p90, *lo95, *hi95;	/* forecast band, NAN = none */
-	const double *reserved;		/* GPUs held by commitments each hour (planned) */
+	/* GPUs held by commitments each hour: the reported week as "as used" counts them
+	 * (see commitments_source: the plan's, or those imported from FOCUS exports), next
+	 * week as planned */
+	const double *reserved;
 	double demand_gpu_hours;	/* last week, real */
 	double reserved_gpu_hours;	/* last week, held */
 	double reserved_used_gpu_hours;	/* last week, min(real, held) summed */
