@@ -2,7 +2,12 @@
  * The forecaster's accuracy bar: rolling-origin backtests of every method on real hourly
  * series, printed as one table (mean sMAPE, mean MASE, pooled 95% coverage, mean MSIS).
  *
- *   build/bench/bench_forecast_accuracy [--horizon 48] [--origins 8] [--per-series] FILE...
+ *   build/bench/bench_forecast_accuracy [--horizon 48] [--origins 8] [--per-series] [--by-file]
+ *                                       [--oracle] FILE...
+ *
+ * --by-file adds the table of every input file on its own. --oracle adds a row no forecaster
+ * can reach: for every held-out window, the best of the methods above chosen with hindsight of
+ * that window. It bounds what choosing between these methods could ever gain.
  *
  * FILE is either `series,timestamp,value` (the ../shared/data/hourly files) or a GPU trace
  * `hour,...` (../shared/data/gputrace/derived_*.csv: the last column, hour 0 = 2023-01-01).
@@ -18,6 +23,7 @@
 
 struct series {
 	char name[96];
+	int file;		/* index of the input file */
 	int64_t start;
 	size_t n, cap;
 	double *y;
@@ -25,6 +31,8 @@ struct series {
 
 static struct series *all;
 static size_t nall, capall;
+static int nfile;
+static const char *files[16];
 
 static struct series *get(const char *name)
 {
@@ -38,6 +46,7 @@ static struct series *get(const char *name)
 	}
 	memset(&all[nall], 0, sizeof(all[nall]));
 	snprintf(all[nall].name, sizeof(all[nall].name), "%s", name);
+	all[nall].file = nfile - 1;
 	return &all[nall++];
 }
 
@@ -69,6 +78,11 @@ static void load(const char *path)
 	char name[96];
 	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
 
+	if (nfile == (int)(sizeof(files) / sizeof(files[0]))) {
+		fprintf(stderr, "at most %zu files\n", sizeof(files) / sizeof(files[0]));
+		exit(2);
+	}
+	files[nfile++] = base;
 	if (csv_open(&r, path, &e) < 0 || csv_next(r, &e) != 1) {
 		fprintf(stderr, "%s\n", e.msg);
 		exit(2);
@@ -104,6 +118,51 @@ static void load(const char *path)
 	csv_free(r);
 }
 
+/* One method's scores on one series, summed over the windows (weighted by their points). */
+struct acc {
+	double smape, mase, msis, cover, pts, mpts;
+	char method[32];
+};
+
+enum { NM_MAX = 16 };
+
+/* The table of the series of file `file` (-1: all): mean over series, pooled coverage. */
+static void table(const char *title, struct acc (*a)[NM_MAX + 1], int file, size_t nm,
+		  const enum forecast_method *methods, int oracle)
+{
+	size_t i, k, ns;
+	double base = NAN;
+
+	printf("%s\n%-11s %6s %8s %8s %9s %8s %10s\n", title, "method", "series", "sMAPE", "MASE",
+	       "vs_snv24", "cover95", "MSIS");
+	for (k = 0; k < nm + (oracle ? 1 : 0); k++) {
+		double sm = 0, ma = 0, mi = 0, cov = 0, pts = 0;
+
+		ns = 0;
+		for (i = 0; i < nall; i++) {
+			const struct acc *x = &a[i][k];
+
+			if ((file >= 0 && all[i].file != file) || !(x->mpts > 0))
+				continue;
+			sm += x->smape / x->pts;
+			ma += x->mase / x->mpts;
+			mi += x->msis / x->mpts;
+			cov += x->cover;
+			pts += x->pts;
+			ns++;
+		}
+		if (ns == 0)
+			continue;
+		if (k == 0)
+			base = ma / (double)ns;
+		printf("%-11s %6zu %8.2f %8.3f %8.1f%% %8.3f %10.2f\n",
+		       k < nm ? forecast_method_name(methods[k]) : "oracle", ns,
+		       k < nm ? sm / (double)ns : NAN, ma / (double)ns,
+		       100 * (1 - (ma / (double)ns) / base), k < nm ? cov / pts : NAN,
+		       k < nm ? mi / (double)ns : NAN);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	static const enum forecast_method methods[] = {
@@ -111,9 +170,9 @@ int main(int argc, char **argv)
 		FORECAST_THETA, FORECAST_MSTL, FORECAST_MSTL_THETA, FORECAST_AUTO,
 	};
 	enum { NM = sizeof(methods) / sizeof(methods[0]) };
-	double smape[NM] = { 0 }, mase[NM] = { 0 }, msis[NM] = { 0 }, cov[NM] = { 0 };
-	size_t pts[NM] = { 0 }, ns[NM] = { 0 }, horizon = 48, origins = 8, i, k;
-	int per = 0, only = -1;
+	struct acc (*a)[NM_MAX + 1];
+	size_t horizon = 48, origins = 8, i, k, w;
+	int per = 0, only = -1, byfile = 0, oracle = 0, f;
 
 	for (i = 1; i < (size_t)argc; i++) {
 		if (strcmp(argv[i], "--horizon") == 0 && i + 1 < (size_t)argc)
@@ -122,57 +181,89 @@ int main(int argc, char **argv)
 			origins = strtoul(argv[++i], NULL, 10);
 		else if (strcmp(argv[i], "--per-series") == 0)
 			per = 1;
+		else if (strcmp(argv[i], "--by-file") == 0)
+			byfile = 1;
+		else if (strcmp(argv[i], "--oracle") == 0)
+			oracle = 1;
 		else if (strcmp(argv[i], "--only") == 0 && i + 1 < (size_t)argc)
 			only = atoi(argv[++i]);
 		else
 			load(argv[i]);
 	}
-	if (nall == 0) {
+	if (nall == 0 || horizon == 0) {
 		fprintf(stderr, "usage: bench_forecast_accuracy [--horizon H] [--origins K] "
-			"[--per-series] FILE...\n");
+			"[--per-series] [--by-file] [--oracle] FILE...\n");
 		return 2;
 	}
+	if ((a = calloc(nall, sizeof(*a))) == NULL)
+		return 1;
 	for (i = 0; i < nall; i++) {
-		for (k = 0; k < NM; k++) {
-			struct forecast_opts o = FORECAST_OPTS_INIT;
-			struct forecast_score sc;
-			struct err e = ERR_INIT;
+		/*
+		 * Window w (w = 1..origins) is the backtest of the series cut (w - 1) windows
+		 * short with one origin: the same forecasts and scales as forecast_backtest with
+		 * `origins` origins, kept apart so that the oracle can choose per window.
+		 */
+		for (w = 1; w <= origins; w++) {
+			size_t nw = all[i].n - (w - 1) * horizon;
+			double best = HUGE_VAL, bestpts = 0;
 
-			if (only >= 0 && (size_t)only != k && k != 0)
-				continue;
-			o.method = methods[k];
-			o.horizon = horizon;
-			if (forecast_backtest(&sc, all[i].y, all[i].n, &o, origins, &e) < 0) {
-				fprintf(stderr, "%s: %s\n", all[i].name, e.msg);
-				continue;
+			if (w * horizon > all[i].n || all[i].n - w * horizon < 48)
+				break;
+			for (k = 0; k < NM; k++) {
+				struct forecast_opts o = FORECAST_OPTS_INIT;
+				struct forecast_score sc;
+				struct err e = ERR_INIT;
+				struct acc *x = &a[i][k];
+
+				if (only >= 0 && (size_t)only != k && k != 0)
+					continue;
+				o.method = methods[k];
+				o.horizon = horizon;
+				if (forecast_backtest(&sc, all[i].y, nw, &o, 1, &e) < 0) {
+					fprintf(stderr, "%s: %s\n", all[i].name, e.msg);
+					continue;
+				}
+				if (w == 1)
+					snprintf(x->method, sizeof(x->method), "%s", sc.method);
+				if (sc.points == 0 || isnan(sc.mase))
+					continue;
+				x->smape += sc.smape * (double)sc.points;
+				x->cover += sc.cover95 * (double)sc.points;
+				x->pts += (double)sc.points;
+				x->mase += sc.mase * (double)sc.points;
+				x->msis += sc.msis * (double)sc.points;
+				x->mpts += (double)sc.points;
+				if (sc.mase < best) {
+					best = sc.mase;
+					bestpts = (double)sc.points;
+				}
 			}
-			if (per)
-				printf("%-34s %-11s %8.2f %7.3f %6.3f %8.2f  %s\n", all[i].name,
-				       forecast_method_name(methods[k]), sc.smape, sc.mase,
-				       sc.cover95, sc.msis, sc.method);
-			if (isnan(sc.mase))
-				continue;
-			smape[k] += sc.smape;
-			mase[k] += sc.mase;
-			msis[k] += sc.msis;
-			cov[k] += sc.cover95 * (double)sc.points;
-			pts[k] += sc.points;
-			ns[k]++;
+			if (bestpts > 0) {
+				a[i][NM].mase += best * bestpts;
+				a[i][NM].mpts += bestpts;
+			}
 		}
+		if (per)
+			for (k = 0; k < NM; k++) {
+				const struct acc *x = &a[i][k];
+
+				if (x->mpts > 0)
+					printf("%-34s %-11s %8.2f %7.3f %6.3f %8.2f  %s\n", all[i].name,
+					       forecast_method_name(methods[k]), x->smape / x->pts,
+					       x->mase / x->mpts, x->cover / x->pts, x->msis / x->mpts,
+					       x->method);
+			}
 		free(all[i].y);
 	}
 	printf("%zu series, horizon %zu, %zu origins\n", nall, horizon, origins);
-	printf("%-11s %6s %8s %8s %9s %8s %10s\n", "method", "series", "sMAPE", "MASE",
-	       "vs_snv24", "cover95", "MSIS");
-	for (k = 0; k < NM; k++) {
-		if (!ns[k])
-			continue;
-		printf("%-11s %6zu %8.2f %8.3f %8.1f%% %8.3f %10.2f\n",
-		       forecast_method_name(methods[k]), ns[k], smape[k] / (double)ns[k],
-		       mase[k] / (double)ns[k],
-		       100 * (1 - (mase[k] / (double)ns[k]) / (mase[0] / (double)ns[0])),
-		       cov[k] / (double)pts[k], msis[k] / (double)ns[k]);
+	table("all files", a, -1, NM, methods, oracle);
+	for (f = 0; byfile && nfile > 1 && f < nfile; f++) {
+		char title[128];
+
+		snprintf(title, sizeof(title), "\n%s", files[f]);
+		table(title, a, f, NM, methods, oracle);
 	}
+	free(a);
 	free(all);
 	return 0;
 }

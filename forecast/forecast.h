@@ -57,7 +57,8 @@ struct forecast_result {
  * empirical quantiles of its own out-of-sample errors at the same origins (pooled over
  * horizon bands that double in length, never narrower than a shorter horizon's band, the
  * spread widened by 1 + c / sqrt(n_eff), n_eff = origins x 24 / h being about the number of
- * independent errors, c = 1, up to 2 for histories under four weeks), growing as sqrt(h)
+ * independent errors, c = 1, up to 2 for histories under eight weeks and 3 under four),
+ * growing as sqrt(h)
  * past 336 h. Gaps are interpolated (up to 3 h) or filled a week (else a
  * day) back; isolated spikes are smoothed before fitting; seasons without two full cycles of
  * history are dropped (and result->note says so). Quantiles are clipped at 0 unless the

@@ -18,8 +18,9 @@
 enum { K_NAIVE, K_SNAIVE, K_SMEAN, K_SLEVEL, K_SLEVEL6, K_ETS, K_THETA, K_MSTL };
 
 #define MAX_CAND 16
+/* histories shorter than the fitting window get wider intervals (see fc_select_run) */
 #ifndef FC_SHORT
-#define FC_SHORT 672.0
+#define FC_SHORT ((double)FC_WINDOW)
 #endif
 #ifndef FC_BY_HORIZON
 #define FC_BY_HORIZON 1
@@ -574,10 +575,13 @@ int fc_select_run(struct forecast_result *r, const struct fc_series *s, struct e
 	}
 	if (norig > 0) {
 		/*
-		 * A short history's origins have seen fewer of the series' moods than four weeks
-		 * would: its errors are widened more, up to twice as much for the shortest. Under
-		 * two weeks (the fallback the issue names) a few origins a day apart hardly ever
-		 * saw a level move: up to FC_SHORT_C times, meeting the four-week line at 336 hours.
+		 * A history shorter than the fitting window (eight weeks) has origins that saw
+		 * fewer of the series' moods: its errors are widened more, up to twice as much for
+		 * the shortest. Under four weeks a few origins a day apart hardly ever saw a level
+		 * move: up to FC_SHORT_C times, meeting the first line at four weeks. (Measured on
+		 * the development series: with the line at four weeks instead, histories of two to
+		 * four weeks covered 91.1% of held-out hours by their 95% intervals; now 92.7%,
+		 * for 0.1% more interval score: bench_forecast_accuracy per file.)
 		 */
 		double c = s->n < FC_SHORT ? 2 - (double)s->n / FC_SHORT : 1;
 

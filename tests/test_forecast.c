@@ -461,6 +461,39 @@ static void test_cli_usage_file(void)
 	free(o);
 }
 
+/* --json carries what the CSV does; a failed run leaves --output as it was and no temp file. */
+static void test_cli_json_and_output(void)
+{
+	const char *dir = tu_tmpdir(), *out = tu_path(dir, "fc.csv");
+	char args[1024], *o, *text;
+
+	snprintf(args, sizeof(args), "forecast --input '%s' --horizon 24 --method snaive "
+		 "--season 24 --json", tu_src("tests/data/forecast/usage_3w.csv"));
+	o = cli(dir, args, 0);
+	CU_ASSERT_EQUAL(strncmp(o, "{\"forecasts\":[{\"gpu_model\":\"A100-40GB\",",
+			       strlen("{\"forecasts\":[{\"gpu_model\":\"A100-40GB\",")), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(o, "\"start\":\"2026-03-23T00:00:00Z\",\"horizon\":24,"));
+	/* the same Sunday profile as the CSV test: 10 GPUs at 09:00, 8 at 08:00 */
+	CU_ASSERT_PTR_NOT_NULL(strstr(o, "{\"timestamp\":\"2026-03-23T09:00:00Z\",\"mean\":10,"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(o, "{\"timestamp\":\"2026-03-23T08:00:00Z\",\"mean\":8,"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(o, "\"gpu_model\":\"H100-80GB\""));
+	CU_ASSERT_PTR_NULL(strstr(o, "timestamp,gpu_model"));
+	free(o);
+
+	tu_write(out, "the last good forecast\n");
+	snprintf(args, sizeof(args), "forecast --input '%s' --horizon 24 --gpu nosuch "
+		 "--output '%s'", tu_src("tests/data/forecast/usage_3w.csv"), out);
+	free(cli(dir, args, 2));
+	text = tu_read(out, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	CU_ASSERT_STRING_EQUAL(text, "the last good forecast\n");
+	free(text);
+	o = NULL;
+	tu_sh(dir, "ls -A | grep -c tmp", &o, NULL);
+	CU_ASSERT_STRING_EQUAL(o ? o : "", "0\n");
+	free(o);
+}
+
 static void test_cli_series_file(void)
 {
 	const char *dir = tu_tmpdir();
@@ -597,6 +630,7 @@ void forecast_suite_register(void)
 	CU_add_test(s, "auto beats snaive on noise", test_auto_beats_snaive_on_noise);
 	CU_add_test(s, "cli: usage file in, forecast file out", test_cli_usage_file);
 	CU_add_test(s, "cli: series file", test_cli_series_file);
+	CU_add_test(s, "cli: --json, and --output only replaced on success", test_cli_json_and_output);
 	CU_add_test(s, "cli: backtest", test_cli_backtest_json);
 	CU_add_test(s, "cli: from the store", test_cli_store);
 	CU_add_test(s, "cli: bad flags and rows exit 2", test_cli_bad_input);
