@@ -949,6 +949,11 @@ int weekly_build(struct weekly **out, struct store *st, struct config *cfg, int6
 	if ((rc = owned_load(w, st, e)) < 0)
 		goto out;
 	w->rw.commitments_source = w->nheld ? "focus" : pl ? "plan" : NULL;
+	/* the planner prices owned commitments at 0 (sunk cost): say so where the two differ */
+	if (w->nheld && pl)
+		note(w, "as used counts what the commitments imported from FOCUS exports cost; "
+		     "the plan counted commitments already owned as sunk (0 USD), so planned "
+		     "spend leaves them out");
 	if ((rc = store_usage_models(st, &um, &num, e)) < 0)
 		goto out;
 	for (i = 0; i < num; i++)

@@ -483,6 +483,7 @@ static void test_weekly_focus_commitments(void)
 		CU_ASSERT(n && !strstr(n, "ri-old") && !strstr(n, "ri-new"));
 	}
 	CU_ASSERT_EQUAL(sp, 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(json, "the plan counted commitments already owned as sunk"));
 	yajl_tree_free(root);
 	/* the CSV's used rows sum to the same cents; the T4 RI is a 3y committed row */
 	CU_ASSERT_PTR_NOT_NULL_FATAL(csv);
