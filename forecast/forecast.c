@@ -84,6 +84,10 @@ int forecast_run(struct forecast_result **out, const double *y, size_t n,
 		if (!isnan(y[i])) {
 			if (!isfinite(y[i]))
 				return err_set(e, ERR_INPUT, "hour %zu is not a finite number", i);
+			/* no real series is this large, and sums of squares of it overflow */
+			if (fabs(y[i]) > FORECAST_MAX_VALUE)
+				return err_set(e, ERR_INPUT, "hour %zu: %g is out of range (at most "
+					       "%g in magnitude)", i, y[i], FORECAST_MAX_VALUE);
 			if (first == n)
 				first = i;
 		}

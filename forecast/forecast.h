@@ -70,9 +70,13 @@ struct forecast_result {
 int forecast_method_parse(const char *s, enum forecast_method *out);
 const char *forecast_method_name(enum forecast_method m);
 
+/* The largest magnitude of an hour's value forecast_run accepts. */
+#define FORECAST_MAX_VALUE 1e15
+
 /*
  * Forecasts y[0..n) (hourly, NAN = missing) o->horizon hours past its end. The result is
- * the caller's: forecast_result_free() it. ERR_INPUT when the series is empty or all missing.
+ * the caller's: forecast_result_free() it. ERR_INPUT when the series is empty or all missing,
+ * or a value is infinite or beyond FORECAST_MAX_VALUE.
  */
 int forecast_run(struct forecast_result **out, const double *y, size_t n,
 		 const struct forecast_opts *o, struct err *e);

@@ -15,19 +15,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int run(struct cmd_ctx *ctx, int argc, char **argv, struct err *e);
 
 const struct cmd_entry cmd_forecast = {
 	"forecast", "forecast hourly GPU demand with prediction intervals",
 	"usage: capplan forecast [--gpu MODEL] [--horizon 168] [--method METHOD] [--season 24,168]\n"
-	"       capplan forecast --input FILE.csv [--horizon H] [--output FILE.csv] [...]\n"
+	"       capplan forecast --input FILE.csv [--horizon H] [--output FILE] [--json] [...]\n"
 	"       capplan forecast --backtest [--origins 8] [--horizon 48] [--input FILE.csv] [--json]\n\n"
 	"From the store: forecasts every GPU model with usage (or --gpu) past its last hour and\n"
 	"stores the run for `capplan plan`. From files: --input is the usage CSV\n"
 	"(timestamp,gpu_model,gpus), written out as timestamp,gpu_model,mean,p10,p50,p90,lo95,hi95,\n"
 	"or series,timestamp,value with any series names, written out as\n"
-	"series,timestamp,mean,p10,p50,p90,lo95,hi95 (to --output, default standard output).\n"
+	"series,timestamp,mean,p10,p50,p90,lo95,hi95 (to --output, default standard output; --json:\n"
+	"{\"forecasts\":[{series or gpu_model, method, note, start, horizon, points:[{timestamp,\n"
+	"mean, p10, p50, p90, lo95, hi95}]}]}). --output is replaced only when every series is done.\n"
 	"METHOD: auto (default: config forecast.method), snaive, snaive24, snaive168, naive, ets,\n"
 	"theta, mstl, mstl-theta. --backtest rolls the origin back --origins times by --horizon\n"
 	"hours and prints sMAPE, MASE (scaled by seasonal naive, m=24), the coverage of the 95%\n"
@@ -520,21 +523,86 @@ static int keep(const struct fc_args *a, const struct sset *s, size_t m)
 	return strcmp(gpu, s->names[m]) == 0;
 }
 
-/* Forecasts straight from a CSV; touches no store. */
+/* One series' forecast as a JSON object of the "forecasts" list (--json). */
+static void write_json_series(jw *w, const char *name, int by_series, int64_t start,
+			      const struct forecast_result *r)
+{
+	char ts[TM_ISO_LEN];
+	size_t h;
+
+	jw_obj(w);
+	jw_kstr(w, by_series ? "series" : "gpu_model", name);
+	jw_kstr(w, "method", r->method);
+	jw_kstr(w, "note", r->note);
+	tm_format(start, ts);
+	jw_kstr(w, "start", ts);
+	jw_kint(w, "horizon", (int64_t)r->horizon);
+	jw_key(w, "points");
+	jw_arr(w);
+	for (h = 0; h < r->horizon; h++) {
+		tm_format(start + (int64_t)h * TM_HOUR, ts);
+		jw_obj(w);
+		jw_kstr(w, "timestamp", ts);
+		jw_knum(w, "mean", r->mean[h]);
+		jw_knum(w, "p10", r->p10[h]);
+		jw_knum(w, "p50", r->p50[h]);
+		jw_knum(w, "p90", r->p90[h]);
+		jw_knum(w, "lo95", r->lo95[h]);
+		jw_knum(w, "hi95", r->hi95[h]);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	jw_obj_end(w);
+}
+
+/*
+ * Forecasts straight from a CSV; touches no store. Nothing is written unless every series
+ * is done: --output is written beside its final name and renamed into place, standard output
+ * is held in memory until the end, so a failed run leaves no half file (nor clobbers the
+ * last good one) for a cron job to pick up.
+ */
 static int from_files(struct cmd_ctx *ctx, struct fc_args *a, struct sset *s, struct err *e)
 {
 	struct forecast_result *r = NULL;
-	FILE *f = stdout;
-	size_t m, done = 0;
+	FILE *f = NULL;
+	char *tmp = NULL, *mem = NULL;
+	size_t m, done = 0, memlen = 0;
+	jw *w = NULL;
 	int rc = 0;
 
-	if (a->output && (f = fopen(a->output, "w")) == NULL) {
-		rc = err_set(e, ERR_RUNTIME, "%s: cannot write: %s", a->output, strerror(errno));
+	if (!a->output && (f = open_memstream(&mem, &memlen)) == NULL) {
+		rc = err_nomem(e);
 		goto out;
 	}
-	fprintf(f, s->by_series ? "series,timestamp,mean,p10,p50,p90,lo95,hi95\n"
-				: "timestamp,gpu_model,mean,p10,p50,p90,lo95,hi95\n");
+	if (a->output) {
+		size_t len = strlen(a->output) + 16;
+
+		if ((tmp = malloc(len)) == NULL) {
+			rc = err_nomem(e);
+			goto out;
+		}
+		snprintf(tmp, len, "%s.tmp.%ld", a->output, (long)getpid());
+		if ((f = fopen(tmp, "w")) == NULL) {
+			rc = err_set(e, ERR_RUNTIME, "%s: cannot write: %s", a->output,
+				     strerror(errno));
+			goto out;
+		}
+	}
+	if (ctx->json || a->json) {
+		if ((w = jw_new(0)) == NULL) {
+			rc = err_nomem(e);
+			goto out;
+		}
+		jw_obj(w);
+		jw_key(w, "forecasts");
+		jw_arr(w);
+	} else {
+		fprintf(f, s->by_series ? "series,timestamp,mean,p10,p50,p90,lo95,hi95\n"
+					: "timestamp,gpu_model,mean,p10,p50,p90,lo95,hi95\n");
+	}
 	for (m = 0; m < s->n; m++) {
+		int64_t start = s->start[m] + (int64_t)s->len[m] * TM_HOUR;
+
 		if (!keep(a, s, m))
 			continue;
 		if ((rc = forecast_run(&r, s->vals[m], s->len[m], &a->fo, e)) < 0) {
@@ -544,19 +612,38 @@ static int from_files(struct cmd_ctx *ctx, struct fc_args *a, struct sset *s, st
 		if (r->note[0])
 			cmd_info(ctx, "capplan forecast: %s: %s\n", s->names[m], r->note);
 		cmd_debug(ctx, "capplan forecast: %s: %s\n", s->names[m], r->method);
-		write_csv_rows(f, s->names[m], s->by_series,
-			       s->start[m] + (int64_t)s->len[m] * TM_HOUR, r);
+		if (w)
+			write_json_series(w, s->names[m], s->by_series, start, r);
+		else
+			write_csv_rows(f, s->names[m], s->by_series, start, r);
 		forecast_result_free(r);
 		r = NULL;
 		done++;
 	}
-	if (done == 0)
+	if (done == 0) {
 		rc = err_set(e, ERR_INPUT, "%s: no series \"%s\"", a->input, a->gpu);
-	else if (ferror(f))
+		goto out;
+	}
+	if (w) {
+		jw_arr_end(w);
+		jw_obj_end(w);
+		if ((rc = jw_write(w, f, e)) < 0)
+			goto out;
+	}
+	if (ferror(f))
 		rc = err_set(e, ERR_RUNTIME, "%s: write failed", a->output ? a->output : "stdout");
 out:
-	if (f && f != stdout && fclose(f) != 0 && rc == 0)
-		rc = err_set(e, ERR_RUNTIME, "%s: write failed", a->output);
+	if (f && fclose(f) != 0 && rc == 0)
+		rc = err_set(e, ERR_RUNTIME, "%s: write failed", a->output ? a->output : "stdout");
+	if (mem && rc == 0 && (fwrite(mem, 1, memlen, stdout) != memlen || fflush(stdout) != 0))
+		rc = err_set(e, ERR_RUNTIME, "stdout: write failed");
+	free(mem);
+	if (tmp && rc == 0 && rename(tmp, a->output) != 0)
+		rc = err_set(e, ERR_RUNTIME, "%s: cannot write: %s", a->output, strerror(errno));
+	if (tmp && rc < 0)
+		remove(tmp);
+	free(tmp);
+	jw_free(w);
 	forecast_result_free(r);
 	return rc;
 }

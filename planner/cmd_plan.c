@@ -31,7 +31,8 @@ const struct cmd_entry cmd_plan = {
 	"             buying no new reserved capacity (owned `commitments:` in the config count)\n"
 	"commitments  what to reserve: demand (repeated to --horizon hours, default 8760) as a\n"
 	"             load-duration curve; per offering and term the count, break-even and\n"
-	"             expected utilization and the yearly saving against on-demand\n"
+	"             expected utilization and the yearly saving against on-demand. Owned\n"
+	"             commitments count only until they expire: new ones cover what is left\n"
 	"--duals      marginal values: one more quota GPU per region, one more point of spot share\n"
 	"--write-lp   the model in CPLEX LP format (glpsol --lp FILE reproduces the objective)\n",
 	run,
@@ -72,6 +73,7 @@ static int parse_args(struct plan_args *a, int argc, char **argv, struct err *e)
 	} else if (argc > 1 && strcmp(argv[1], "commitments") == 0) {
 		a->mode = MODE_COMMITMENTS;
 		a->horizon = 8760;
+		a->po.ldc = 1;
 		argc--;
 		argv++;
 	}
@@ -122,23 +124,14 @@ static int print_plan(const struct cmd_ctx *ctx, const struct plan_result *r, st
 	return reports_plan_md(stdout, &r->rp, e);
 }
 
-static int dcmp_desc(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? 1 : x > y ? -1 : 0;
-}
-
 /*
  * Fits demand to the mode: fleet plans the first --horizon hours; commitments repeats the
- * demand to --horizon hours and turns each GPU model's hours into its load-duration curve
- * (sorted, highest first). With prices flat over the horizon only the distribution of demand
- * matters, so the curve's levels give the same optimum as the hourly model; beyond 300
- * distinct levels a model's curve is rounded up to 300 steps (never under-covers).
+ * demand to --horizon hours, and plan_run (opts.ldc) turns each GPU model's hours into its
+ * load-duration curve, cut where owned commitments expire.
  */
 static int shape_demand(struct plan_demand *d, const struct plan_args *a, struct err *e)
 {
-	size_t H, m, t, L = 300;
+	size_t H, m, t;
 	double *g;
 
 	if (a->mode == MODE_PLAN || a->horizon <= 0)
@@ -155,20 +148,11 @@ static int shape_demand(struct plan_demand *d, const struct plan_args *a, struct
 	if ((g = calloc(d->nmodels * H + 1, sizeof(double))) == NULL)
 		return err_nomem(e);
 	for (m = 0; m < d->nmodels; m++) {
-		double *v = g + m * H;
-		size_t distinct = 1, per = (H + L - 1) / L;
-
 		for (t = 0; t < H; t++) {
 			double x = d->gpus[m * d->nhours + t % d->nhours];
 
-			v[t] = isnan(x) || x < 0 ? 0 : x;
+			g[m * H + t] = isnan(x) || x < 0 ? 0 : x;
 		}
-		qsort(v, H, sizeof(double), dcmp_desc);
-		for (t = 1; t < H; t++)
-			distinct += v[t] != v[t - 1];
-		if (distinct > L)
-			for (t = 0; t < H; t++)
-				v[t] = v[t - t % per];	/* the step's highest value */
 	}
 	free(d->gpus);
 	d->gpus = g;
@@ -176,7 +160,11 @@ static int shape_demand(struct plan_demand *d, const struct plan_args *a, struct
 	return 0;
 }
 
-/* Per offering and term: count, break-even and expected utilization, yearly saving. */
+/*
+ * Per offering and term: count, break-even and expected utilization, yearly saving. New
+ * commitments serve what owned capacity in force leaves of each hour's demand (r->demand is
+ * the curve the solver covered, r->owned_gpus what was owned in each of its hours).
+ */
 static int print_commitments(const struct cmd_ctx *ctx, const struct plan_result *r,
 			     const struct plan_demand *d, struct err *e)
 {
@@ -219,7 +207,7 @@ static int print_commitments(const struct cmd_ctx *ctx, const struct plan_result
 			hi = lo + (double)n * x->gpus;
 			stack[m] = hi;
 			for (t = 0; t < H; t++) {
-				double v = d->gpus[m * H + t] - lo;
+				double v = r->demand[m * H + t] - r->owned_gpus[m * H + t] - lo;
 
 				used += v <= 0 ? 0 : v > hi - lo ? hi - lo : v;
 			}

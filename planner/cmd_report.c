@@ -21,15 +21,18 @@ const struct cmd_entry cmd_report = {
 	"purchase type and GPU model, and the reserved counts.\n\n"
 	"report weekly: the ISO week (default: the last complete one) against the latest stored\n"
 	"plan covering it: spend by provider, GPU model and purchase type as planned and, where\n"
-	"usage was imported, as used (the plan's commitments held, the rest of each hour's real\n"
-	"demand bought at the cheapest spot and on-demand mix under the spot share); commitment\n"
-	"utilization and coverage; last week's forecast against what happened (MASE, interval\n"
-	"coverage); savings against all on-demand. Then next week: the forecast band, the fleet\n"
-	"plan, the commitments it recommends with their break-even, and the three largest\n"
-	"levers (priced by re-planning next week on the LP relaxation with one thing moved;\n"
-	"--no-levers skips that). html is one self-contained file with inline SVG charts; csv\n"
-	"is one row per offering, day and pricing category with FOCUS column names. Costs are\n"
-	"rounded to the cent per row and every total is a sum of rows, in every format.\n",
+	"usage was imported, as used (the commitments held, the rest of each hour's real demand\n"
+	"bought at the cheapest spot and on-demand mix under the spot share); commitment\n"
+	"utilization and coverage. The commitments held are those imported from FOCUS exports\n"
+	"(capplan commitments list) active in the week when the store has any, else the plan's;\n"
+	"the report says which (\"commitments_source\" in json). Last week's forecast against\n"
+	"what happened (MASE, interval coverage); savings against all on-demand. Then next\n"
+	"week: the forecast band, the fleet plan, the commitments it recommends with their\n"
+	"break-even, and the three largest levers (priced by re-planning next week on the LP\n"
+	"relaxation with one thing moved; --no-levers skips that). html is one self-contained\n"
+	"file with inline SVG charts; csv is one row per offering, day and pricing category\n"
+	"with FOCUS column names. Costs are rounded to the cent per row and every total is a\n"
+	"sum of rows, in every format.\n",
 	run,
 };
 

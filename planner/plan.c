@@ -88,6 +88,8 @@ void plan_result_free(struct plan_result *r)
 	free(r->fold_reserved);
 	free(r->fold_spot);
 	free(r->fold_od);
+	free(r->demand);
+	free(r->owned_gpus);
 	free(r);
 }
 
@@ -277,27 +279,70 @@ static int serve_factor(const struct config *cfg, const char *model, const char 
 }
 
 /*
- * An option carries one expiry for all it owns: when commitments of one offering expire at
- * different hours, all of them count until the earliest (never more capacity than is owned;
- * 0 = the whole horizon).
+ * Adds count owned instances of the offering labelled id (nocase: compared without case), in
+ * force for hours [0, hours) of the horizon (0 = all of it), to the option serving the
+ * offering's own GPU model. An option carries one expiry, so commitments of one offering that
+ * end at different hours go to twin options that sell nothing and only own (oi maps them to
+ * the same offering): each commitment counts exactly until its own expiry, never after it.
+ * Nothing is added when the offering is not planned here. opt has room for one more option.
  */
-static size_t owned_until(const struct solver_option *o, size_t hours)
+static void add_owned(struct solver_option *opt, size_t *oi, size_t *n, const char *id,
+		      int nocase, int count, size_t hours)
 {
-	if (o->owned <= 0 || o->owned_hours == hours)
-		return hours;
-	if (hours == 0)
-		return o->owned_hours;
-	if (o->owned_hours == 0)
-		return hours;
-	return hours < o->owned_hours ? hours : o->owned_hours;
+	size_t o, k;
+
+	for (o = 0; o < *n; o++)
+		if ((nocase ? strcasecmp(opt[o].label, id) : strcmp(opt[o].label, id)) == 0 &&
+		    opt[o].factor == 1)
+			break;
+	if (o == *n || count <= 0)
+		return;		/* an offering of a GPU model not planned here */
+	/* the option or twin that already owns with this expiry, or the option owning nothing */
+	for (k = o; k < *n; k++)
+		if (opt[k].label == opt[o].label && opt[k].cls == opt[o].cls &&
+		    (opt[k].owned == 0 || opt[k].owned_hours == hours))
+			break;
+	if (k == *n) {
+		opt[k] = opt[o];
+		opt[k].ondemand = opt[k].spot = NAN;
+		opt[k].reserved[SOLVER_TERM_1Y] = opt[k].reserved[SOLVER_TERM_3Y] = NAN;
+		opt[k].owned = 0;
+		oi[k] = oi[o];
+		(*n)++;
+	}
+	opt[k].owned_hours = hours;
+	opt[k].owned += count;
+}
+
+/*
+ * Owned capacity that ends at time until covers the hours [0, *hours) of d's horizon (0 = all
+ * of them): the whole hours before it, as an hour's demand needs the capacity all the hour.
+ * Returns 0 when it covers no hour (expired before the horizon or during its first hour).
+ */
+static int hours_before(const struct plan_demand *d, int64_t until, size_t *hours)
+{
+	if (until < d->start + 3600)
+		return 0;
+	*hours = (size_t)((until - d->start) / 3600);
+	if (*hours >= d->nhours)
+		*hours = 0;
+	return 1;
+}
+
+/* How many owned commitments the config lists (each may need a twin option). */
+static size_t count_owned(const struct config *cfg)
+{
+	const struct config_node *c = config_get(cfg, "commitments");
+
+	return c && config_node_is_seq(c) ? config_node_count(c) : 0;
 }
 
 /* commitments: [{offering, count, expires}] already owned: sunk cost, cover until expiry. */
-static int read_owned(struct solver_option *opt, size_t n, const struct plan_demand *d,
-		      const struct config *cfg, struct err *e)
+static int read_owned(struct solver_option *opt, size_t *oi, size_t *n,
+		      const struct plan_demand *d, const struct config *cfg, struct err *e)
 {
 	const struct config_node *c = config_get(cfg, "commitments");
-	size_t i, o;
+	size_t i;
 	int rc;
 
 	if (c == NULL)
@@ -319,24 +364,16 @@ static int read_owned(struct solver_option *opt, size_t n, const struct plan_dem
 			return rc;
 		if (!(count >= 0) || count != floor(count))
 			return bad_item(cfg, it, "commitments", i, "\"count\" is not a whole number", e);
+		if (count > 1e6)
+			return bad_item(cfg, it, "commitments", i, "\"count\" is over 1000000", e);
 		if (exp) {
 			if (tm_parse(exp, &until) < 0)
 				return bad_item(cfg, it, "commitments", i, "\"expires\" is not an ISO 8601 "
 						"time", e);
-			if (until <= d->start)
+			if (!hours_before(d, until, &hours))
 				continue;	/* expired before the horizon */
-			hours = (size_t)((until - d->start + 3599) / 3600);
-			if (hours >= d->nhours)
-				hours = 0;
 		}
-		/* the commitment serves its own GPU model (the first option of the offering) */
-		for (o = 0; o < n; o++)
-			if (strcmp(opt[o].label, id) == 0 && (opt[o].factor == 1))
-				break;
-		if (o == n)
-			continue;	/* an offering of a GPU model not planned here */
-		opt[o].owned_hours = owned_until(&opt[o], hours);
-		opt[o].owned += (int)count;
+		add_owned(opt, oi, n, id, 0, (int)count, hours);
 	}
 	return 0;
 }
@@ -347,11 +384,11 @@ static int read_owned(struct solver_option *opt, size_t n, const struct plan_dem
  * the export showed paid for, rounded; expires_by is the latest it can end (unknown: it
  * covers the whole horizon).
  */
-static void read_owned_store(struct solver_option *opt, size_t n, const struct plan_demand *d,
-			     const struct plan_opts *o)
+static void read_owned_store(struct solver_option *opt, size_t *oi, size_t *n,
+			     const struct plan_demand *d, const struct plan_opts *o)
 {
 	char id[160];
-	size_t i, k, hours;
+	size_t i, hours;
 
 	for (i = 0; o && i < o->nowned; i++) {
 		const struct store_commitment *c = &o->owned[i];
@@ -361,21 +398,67 @@ static void read_owned_store(struct solver_option *opt, size_t n, const struct p
 			continue;
 		hours = 0;
 		if (c->expires_by) {
-			if (c->expires_by <= d->start)
+			if (!hours_before(d, c->expires_by, &hours))
 				continue;	/* expired before the horizon */
-			hours = (size_t)((c->expires_by - d->start + 3599) / 3600);
-			if (hours >= d->nhours)
-				hours = 0;
 		}
 		snprintf(id, sizeof(id), "%s/%s/%s", c->provider, c->region, c->instance_type);
-		for (k = 0; k < n; k++)
-			if (strcasecmp(opt[k].label, id) == 0 && opt[k].factor == 1)
-				break;
-		if (k == n)
-			continue;	/* not an offering of the catalog planned here */
-		opt[k].owned_hours = owned_until(&opt[k], hours);
-		opt[k].owned += count;
+		add_owned(opt, oi, n, id, 1, count, hours);
 	}
+}
+
+static int size_cmp(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int dcmp_desc(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/*
+ * Turns demand [m * H + t] into load-duration curves (plan_opts.ldc). The horizon is cut
+ * where an owned commitment expires; inside each span the same owned capacity is in force
+ * every hour, so sorting the span's hours (highest first) changes neither the optimum nor
+ * which hours owned capacity covers, whereas sorting the whole horizon would hand expiring
+ * capacity the peak hours. A span with more than 300 levels is rounded up to steps of
+ * ceil(its hours / 300), each step at its highest value (never under-covers): without
+ * expiries that is the whole curve in 300 steps, as before spans existed.
+ */
+static int ldc_shape(double *demand, size_t nmodels, size_t H, const struct solver_option *opt,
+		     size_t n, struct err *e)
+{
+	size_t *cut, ncut = 0, m, s, t, i, L = 300;
+
+	if ((cut = calloc(n + 2, sizeof(*cut))) == NULL)
+		return err_nomem(e);
+	cut[ncut++] = 0;
+	for (i = 0; i < n; i++)
+		if (opt[i].owned > 0 && opt[i].owned_hours > 0 && opt[i].owned_hours < H)
+			cut[ncut++] = opt[i].owned_hours;
+	cut[ncut++] = H;
+	qsort(cut, ncut, sizeof(*cut), size_cmp);
+	for (m = 0; m < nmodels; m++) {
+		for (s = 0; s + 1 < ncut; s++) {
+			double *v = demand + m * H + cut[s];
+			size_t len = cut[s + 1] - cut[s], levels = 1, per = (len + L - 1) / L;
+
+			if (len == 0)
+				continue;
+			qsort(v, len, sizeof(double), dcmp_desc);
+			for (t = 1; t < len; t++)
+				levels += v[t] != v[t - 1];
+			if (levels > L)
+				for (t = 0; t < len; t++)
+					v[t] = v[t - t % per];	/* the step's highest value */
+		}
+	}
+	free(cut);
+	return 0;
 }
 
 int plan_run(struct plan_result **out, const struct offering *offers, size_t noffers,
@@ -391,7 +474,8 @@ int plan_run(struct plan_result **out, const struct offering *offers, size_t nof
 	int rc = 0;
 
 	*out = NULL;
-	nopt_max = (noffers + 1) * (d->nmodels + 1);
+	/* every owned commitment may need a twin option (add_owned) */
+	nopt_max = (noffers + 1) * (d->nmodels + 1) + count_owned(cfg) + (o ? o->nowned : 0);
 	if ((r = calloc(1, sizeof(*r))) == NULL || (r->offers = calloc(noffers + 1,
 	    sizeof(*r->offers))) == NULL || (r->ids = calloc(noffers + 1, sizeof(*r->ids))) == NULL ||
 	    (r->roffers = calloc(noffers + 1, sizeof(*r->roffers))) == NULL ||
@@ -446,9 +530,9 @@ int plan_run(struct plan_result **out, const struct offering *offers, size_t nof
 			n++;
 		}
 	}
-	if ((rc = read_owned(opt, n, d, cfg, e)) < 0)
+	if ((rc = read_owned(opt, oi, &n, d, cfg, e)) < 0)
 		goto out;
-	read_owned_store(opt, n, d, o);
+	read_owned_store(opt, oi, &n, d, o);
 	for (m = 0; m < d->nmodels; m++) {
 		int has = 0, need = 0;
 
@@ -470,6 +554,20 @@ int plan_run(struct plan_result **out, const struct offering *offers, size_t nof
 				rc = ERR_INFEASIBLE, e->code = ERR_INFEASIBLE;
 			goto out;
 		}
+	}
+	if (o->ldc && (rc = ldc_shape(demand, d->nmodels, d->nhours, opt, n, e)) < 0)
+		goto out;
+	/* owned GPUs in force per model and hour, for reports of what new commitments add */
+	if ((r->owned_gpus = calloc(d->nmodels * d->nhours + 1, sizeof(double))) == NULL) {
+		rc = err_nomem(e);
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		size_t until = opt[i].owned_hours ? opt[i].owned_hours : d->nhours;
+
+		for (t = 0; opt[i].owned > 0 && t < until; t++)
+			r->owned_gpus[opt[i].cls * d->nhours + t] += opt[i].owned * opt[i].gpus *
+								      opt[i].factor;
 	}
 	r->noffers = nr;
 	p.noptions = n;
@@ -537,6 +635,8 @@ int plan_run(struct plan_result **out, const struct offering *offers, size_t nof
 	r->rp.gap = r->sp->gap;
 	r->rp.relaxed = o->relax;
 	r->rp.ondemand_only_cost = plan_ondemand_only_cost(offers, noffers, d);
+	r->demand = demand;	/* the result owns it now */
+	demand = NULL;
 	*out = r;
 	r = NULL;
 out:

@@ -42,8 +42,16 @@ struct plan_opts {
 	 */
 	const struct store_commitment *owned;
 	size_t nowned;
+	/*
+	 * Plan d's hours as a load-duration curve (`plan commitments`): within each span of hours
+	 * where the same owned commitments are in force (they end at their expiries), the hours
+	 * are sorted highest demand first, and a span with more than 300 levels is rounded up to
+	 * 300 steps. Prices are flat, so the optimum is the hourly model's (up to that rounding,
+	 * which never under-covers); owned capacity counts only before it expires.
+	 */
+	int ldc;
 };
-#define PLAN_OPTS_INIT { 60.0, 0, 0, 0, NULL, NULL, 0 }
+#define PLAN_OPTS_INIT { 60.0, 0, 0, 0, NULL, NULL, 0, 0 }
 
 struct plan_result {
 	struct solver_plan *sp;
@@ -60,6 +68,12 @@ struct plan_result {
 	/* Per offering counts when substitution made one offering serve several classes. */
 	int *fold_reserved;
 	double *fold_spot, *fold_od;
+	/*
+	 * What the solver covered, [m * nhours + t] per GPU model of the demand: the demand (the
+	 * curve when opts.ldc, in the plan's hour order) and the owned GPUs in force that hour.
+	 */
+	double *demand;
+	double *owned_gpus;
 };
 void plan_result_free(struct plan_result *r);
 
@@ -67,7 +81,8 @@ void plan_result_free(struct plan_result *r);
  * Plans demand d over the offerings, under the policy in cfg: policy.max_spot_share,
  * max_spot_pool_share, min_ondemand_share, default_spot_interruption_rate, budget,
  * allowed_providers, allowed_regions; quotas; commitments (owned, sunk cost: a list of
- * {offering, count, expires}); substitutions (a list of {class, model, factor}: an offering of
+ * {offering, count, expires}; each covers only the hours before its own expiry, and one that
+ * expired before d->start not at all); substitutions (a list of {class, model, factor}: an offering of
  * GPU model `model` may serve demand of `class`, each GPU counting as factor).
  * ERR_INFEASIBLE when no plan meets the constraints, ERR_INPUT when a GPU model has demand
  * but no offering.

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <yajl/yajl_tree.h>
 
 #define WK 168
@@ -43,6 +44,11 @@ struct weekly {
 	char *notes[16];
 	size_t nnotes;
 	double share;
+	/* commitments imported from FOCUS exports held during the week: when there are any,
+	 * "as used" counts them instead of the plan's (see owned_load) */
+	struct reports_held *held;
+	char (*held_ids)[256];
+	size_t nheld;
 };
 
 static void note(struct weekly *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -78,6 +84,8 @@ void weekly_free(struct weekly *w)
 	free(w->ser);
 	free(w->models);
 	free(w->commits);
+	free(w->held);
+	free(w->held_ids);
 	for (i = 0; i < w->nnotes; i++)
 		free(w->notes[i]);
 	free(w);
@@ -213,7 +221,114 @@ static double held(const struct plan_result *p, const char *name)
 	return g;
 }
 
-/* As used: commitments of p as held, the rest of each hour's real demand bought cheapest. */
+/* GPUs of model name that the imported commitments held at hour ts. */
+static double owned_gpus(const struct weekly *w, const char *name, int64_t ts)
+{
+	double g = 0;
+	size_t i;
+
+	for (i = 0; i < w->nheld; i++) {
+		const struct reports_held *h = &w->held[i];
+		const struct offering *of = &w->offs[h->offer];
+
+		if (ts >= h->from && ts < h->until && strcmp(of->gpu_model, name) == 0)
+			g += (double)h->count * of->gpus;
+	}
+	return g;
+}
+
+/* GPUs of model name held at hour ts as "as used" counts them: imported, else p's. */
+static double held_used(const struct weekly *w, const struct plan_result *p, const char *name,
+			int64_t ts)
+{
+	return w->nheld ? owned_gpus(w, name, ts) : held(p, name);
+}
+
+/*
+ * The commitments imported from FOCUS exports (capplan commitments list) that were held
+ * during the week: from the first hour an export showed them (a bill proves no earlier
+ * hour) to expires_by (unknown: still held). Counted as plan.c counts owned ones: the
+ * average instances the export showed paid for, rounded, at the amortized price per
+ * instance-hour. A spend-based commitment (a savings plan) names no instance count: it is
+ * left out with a note, as the planner leaves it to the config.
+ */
+static int owned_load(struct weekly *w, struct store *st, struct err *e)
+{
+	struct store_commitment *v = NULL;
+	struct store_offering *so = NULL;
+	int64_t ws = w->rw.week_start, we = ws + WK * TM_HOUR;
+	size_t n = 0, nso = 0, i, k, o;
+	int rc;
+
+	if ((rc = store_commitments_list(st, NULL, &v, &n, e)) < 0 ||
+	    (rc = store_offerings_list(st, NULL, NULL, &so, &nso, e)) < 0)
+		goto out;
+	if ((w->held = calloc(n + 1, sizeof(*w->held))) == NULL ||
+	    (w->held_ids = calloc(n + 1, sizeof(*w->held_ids))) == NULL) {
+		rc = err_nomem(e);
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		const struct store_commitment *c = &v[i];
+		int64_t from = c->first_seen > ws ? c->first_seen : ws;
+		int64_t until = c->expires_by && c->expires_by < we ? c->expires_by : we;
+		int count = (int)floor(c->instances + 0.5);
+		struct reports_held *h = &w->held[w->nheld];
+		struct offering of;
+		char id[160];
+
+		if (c->gpu_model[0] == '\0' || from >= until)
+			continue;	/* not a GPU commitment, or not held during the week */
+		if (strcasecmp(c->category, "Spend") == 0 || c->instance_type[0] == '\0' ||
+		    count < 1 || !(c->effective_hourly >= 0)) {
+			note(w, "commitment %s (%s) names no instance count: not counted as used",
+			     c->id, c->type[0] ? c->type : "spend-based");
+			continue;
+		}
+		memset(&of, 0, sizeof(of));
+		for (k = 0; k < nso; k++)
+			if (!strcasecmp(so[k].o.provider, c->provider) &&
+			    !strcasecmp(so[k].o.region, c->region) &&
+			    !strcasecmp(so[k].o.instance_type, c->instance_type))
+				break;
+		if (k < nso) {
+			of = so[k].o;
+		} else {	/* not in the catalog: what the export says, without list prices */
+			snprintf(of.provider, sizeof(of.provider), "%s", c->provider);
+			snprintf(of.region, sizeof(of.region), "%s", c->region);
+			snprintf(of.instance_type, sizeof(of.instance_type), "%s", c->instance_type);
+			snprintf(of.gpu_model, sizeof(of.gpu_model), "%s", c->gpu_model);
+			of.gpus = c->gpus_per_instance > 0 ? c->gpus_per_instance : 1;
+			of.ondemand = of.spot = of.reserved_1y = of.reserved_3y = NAN;
+			of.spot_interruption = NAN;
+		}
+		providers_offering_id(&of, id, sizeof(id));
+		if ((rc = offer_add(w, &of, id, &o, e)) < 0 || (rc = model_add(w, of.gpu_model, e)) < 0)
+			goto out;
+		snprintf(w->held_ids[w->nheld], sizeof(w->held_ids[0]), "%s", c->id);
+		h->id = w->held_ids[w->nheld];
+		h->offer = o;
+		h->term = c->term_months >= 36;
+		h->count = count;
+		h->hourly = c->effective_hourly;
+		h->from = from;
+		h->until = until;
+		h->expires_by = c->expires_by;
+		if (from > ws || until < we)
+			note(w, "commitment %s was held %lld of the week's %d hours (first seen in an "
+			     "export, or expired)", c->id, (long long)((until - from) / TM_HOUR), WK);
+		w->nheld++;
+	}
+out:
+	free(v);
+	free(so);
+	return rc;
+}
+
+/*
+ * As used: the commitments held (imported from FOCUS exports when the store has any for
+ * the week, else p's), the rest of each hour's real demand bought cheapest under p.
+ */
 static int used(struct weekly *w, const struct plan_result *p, struct err *e)
 {
 	int64_t ws = w->rw.week_start;
@@ -243,7 +358,14 @@ static int used(struct weekly *w, const struct plan_result *p, struct err *e)
 		if (ts < p->rp.start || ts >= p->rp.start + (int64_t)p->rp.nhours * TM_HOUR)
 			continue;
 		covered++;
-		for (i = 0; i < n; i++) {
+		for (i = 0; i < w->nheld; i++) {
+			const struct reports_held *hd = &w->held[i];
+
+			if (ts >= hd->from && ts < hd->until)
+				acc(w, REPORTS_USED, t / 24, hd->offer, hd->term, hd->count,
+				    hd->count * hd->hourly);
+		}
+		for (i = 0; !w->nheld && i < n; i++) {
 			int r1 = p->rp.reserved[i * 2], r3 = p->rp.reserved[i * 2 + 1];
 
 			if (r1 > 0)
@@ -271,10 +393,12 @@ static int used(struct weekly *w, const struct plan_result *p, struct err *e)
 			h.spot = sp;
 			h.ondemand = od;
 			h.demand = ser(w, m, 0)[t];
-			h.reserved_gpus = held(p, w->names[m]);
+			h.reserved_gpus = held_used(w, p, w->names[m], ts);
 			h.max_spot_share = w->share;
 			if (isnan(h.demand) || h.demand <= 0)
 				continue;
+			if (h.n == 0 && h.reserved_gpus >= h.demand - 1e-9)
+				continue;	/* all held: nothing to buy */
 			if (h.n == 0) {
 				if (t == 0 || seen == 1)
 					note(w, "%s had usage but the plan has no offering for it: its "
@@ -398,7 +522,7 @@ static int metrics(struct weekly *w, struct store *st, size_t m, struct reports_
 {
 	const double *a = ser(w, m, 0), *mean = ser(w, m, 1), *p10 = ser(w, m, 2),
 		     *p90 = ser(w, m, 3), *lo = ser(w, m, 4), *hi = ser(w, m, 5);
-	double *hist = NULL, err_sum = 0, scale = 0, hr = held(pl, w->names[m]);
+	double *hist = NULL, err_sum = 0, scale = 0;
 	size_t t, n = 0, nerr = 0, nscale = 0, c80 = 0, c95 = 0, nband = 0, season;
 	int64_t start;
 	int rc;
@@ -407,7 +531,10 @@ static int metrics(struct weekly *w, struct store *st, size_t m, struct reports_
 		if (isnan(a[t]))
 			continue;
 		mw->demand_gpu_hours += a[t];
-		if (pl) {
+		if (pl || w->nheld) {
+			double hr = held_used(w, pl, w->names[m], w->rw.week_start +
+					      (int64_t)t * TM_HOUR);
+
 			mw->reserved_gpu_hours += hr;
 			mw->reserved_used_gpu_hours += fmin(a[t], hr);
 		}
@@ -819,6 +946,14 @@ int weekly_build(struct weekly **out, struct store *st, struct config *cfg, int6
 		if ((rc = offer_add(w, &pn->offers[i], pn->ids[i], &n, e)) < 0 ||
 		    (rc = model_add(w, pn->offers[i].gpu_model, e)) < 0)
 			goto out;
+	if ((rc = owned_load(w, st, e)) < 0)
+		goto out;
+	w->rw.commitments_source = w->nheld ? "focus" : pl ? "plan" : NULL;
+	/* the planner prices owned commitments at 0 (sunk cost): say so where the two differ */
+	if (w->nheld && pl)
+		note(w, "as used counts what the commitments imported from FOCUS exports cost; "
+		     "the plan counted commitments already owned as sunk (0 USD), so planned "
+		     "spend leaves them out");
 	if ((rc = store_usage_models(st, &um, &num, e)) < 0)
 		goto out;
 	for (i = 0; i < num; i++)
@@ -854,8 +989,11 @@ int weekly_build(struct weekly **out, struct store *st, struct config *cfg, int6
 						  week_start + WK2 * TM_HOUR, &run, e)) < 0 ||
 		    (run && (rc = load_forecast(w, st, m, run, WK, WK2, e)) < 0))
 			goto out;
+		/* last week: what "as used" counts as held; next week: what is planned */
 		for (t = 0; t < WK2; t++)
-			ser(w, m, 6)[t] = held(t < WK ? pl : pn, w->names[m]);
+			ser(w, m, 6)[t] = t < WK ? held_used(w, pl, w->names[m], week_start +
+							     (int64_t)t * TM_HOUR) :
+				held(pn, w->names[m]);
 	}
 	if (pl)
 		planned(w, pl, REPORTS_PLANNED, 0, WK);
@@ -910,6 +1048,8 @@ int weekly_build(struct weekly **out, struct store *st, struct config *cfg, int6
 	w->rw.commits = w->commits;
 	w->rw.nlevers = w->nlevers;
 	w->rw.levers = w->levers;
+	w->rw.nheld = w->nheld;
+	w->rw.held = w->held;
 	w->rw.nnotes = w->nnotes;
 	w->rw.notes = (const char *const *)w->notes;
 	*out = w;

@@ -2,7 +2,8 @@
 #define PLANNER_WEEKLY_H
 /*
  * Gathers `capplan report weekly` from the store: the plan covering the week (as planned),
- * the usage of the week priced by realize_cover() under that plan's commitments (as used),
+ * the usage of the week priced by realize_cover() under the commitments held (as used: those
+ * imported from FOCUS exports active in the week when the store has any, else the plan's),
  * last week's forecast against what happened, next week's forecast, plan, commitment
  * recommendations and levers. The result owns everything its report view points to.
  */

@@ -66,7 +66,7 @@ static void card(FILE *f, double v, const char *what)
 
 int reports_weekly_html(FILE *f, const struct reports_weekly *w, struct err *e)
 {
-	char a[TM_ISO_LEN], b[TM_ISO_LEN];
+	char a[TM_ISO_LEN], b[TM_ISO_LEN], line[200];
 	const char *keys[64];
 	const char **labels = NULL;
 	double od = rp_ondemand_only(w), used = rp_sum(w, REPORTS_USED, -1, NULL, NULL);
@@ -176,7 +176,10 @@ int reports_weekly_html(FILE *f, const struct reports_weekly *w, struct err *e)
 	rp_svg_stacked(f, u ? "Cost per day by purchase type (last week as used, next week planned)"
 			    : "Cost per day by purchase type (planned)", days, 14,
 		       (const double (*)[REPORTS_NTYPES])daily);
-	fprintf(f, "<h3>Commitments and forecast accuracy</h3>\n<table><tr><th>GPU model</th>"
+	fprintf(f, "<h3>Commitments and forecast accuracy</h3>\n<p>");
+	rp_source_line(w, line, sizeof(line));
+	esc(f, line);
+	fprintf(f, "</p>\n<table><tr><th>GPU model</th>"
 		   "<th>real GPU-hours</th><th>reserved GPU-hours</th><th>utilization</th>"
 		   "<th>coverage</th><th>MASE</th><th>in 80%% band</th><th>in 95%% band</th></tr>\n");
 	for (m = 0; m < w->nmodels; m++) {

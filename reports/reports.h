@@ -138,7 +138,10 @@ struct reports_model_week {
 	size_t nhours;			/* 336 */
 	const double *actual;		/* GPUs in use, NAN = not imported */
 	const double *mean, *p10, *p90, *lo95, *hi95;	/* forecast band, NAN = none */
-	const double *reserved;		/* GPUs held by commitments each hour (planned) */
+	/* GPUs held by commitments each hour: the reported week as "as used" counts them
+	 * (see commitments_source: the plan's, or those imported from FOCUS exports), next
+	 * week as planned */
+	const double *reserved;
 	double demand_gpu_hours;	/* last week, real */
 	double reserved_gpu_hours;	/* last week, held */
 	double reserved_used_gpu_hours;	/* last week, min(real, held) summed */
@@ -158,6 +161,20 @@ struct reports_commit {
 	double breakeven;	/* share of hours it must be used to beat on-demand */
 	double expected_use;	/* share of next week's hours the forecast mean uses it */
 	double weekly_saving;	/* against the same GPU-hours on demand, at expected use */
+};
+
+/*
+ * A commitment the organisation held last week, as imported from FOCUS exports (`capplan
+ * commitments list`): what "as used" priced when the store holds any active in the week.
+ */
+struct reports_held {
+	const char *id;		/* the provider's CommitmentDiscountId */
+	size_t offer;		/* index into offers */
+	int term;		/* 0 = 1y (or not said by the export), 1 = 3y */
+	int count;		/* instances: the average the export showed paid for, rounded */
+	double hourly;		/* USD per instance-hour, amortized (EffectiveCost) */
+	int64_t from, until;	/* the hours of the week it was held: [from, until) */
+	int64_t expires_by;	/* the latest it can expire; 0 = unknown */
 };
 
 /* A lever: what moving one constraint would save next week (negative = would cost). */
@@ -185,6 +202,14 @@ struct reports_weekly {
 	const struct reports_lever *levers;
 	size_t nnotes;
 	const char *const *notes;	/* what was missing and what was done about it */
+	/*
+	 * Whose commitments "as used" (utilization, coverage, reserved spend) counts: "focus"
+	 * = those imported from FOCUS exports (held), "plan" = the week's plan's, NULL = none
+	 * (no plan and none imported).
+	 */
+	const char *commitments_source;
+	size_t nheld;
+	const struct reports_held *held;	/* with "focus": the commitments counted */
 };
 
 /* Sums charges of one basis; type -1 = all types; offer (size_t)-1 = all offerings. */

@@ -34,6 +34,9 @@ void rp_svg_stacked(FILE *f, const char *title, const int64_t *days, size_t nday
 void rp_svg_bars(FILE *f, const char *title, const char *const *labels, const double *a,
 		 const double *b, const char *a_name, const char *b_name, size_t n);
 
+/* One sentence on whose commitments the week "as used" counted (weekly.c), plain text. */
+void rp_source_line(const struct reports_weekly *w, char *out, size_t n);
+
 /* Weekly report sums (weekly.c): whole cents. */
 double rp_cents(double v);
 double rp_sum(const struct reports_weekly *w, int basis, int type, const char *provider,

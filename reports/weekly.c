@@ -10,6 +10,7 @@
 #include "util/tm.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -98,6 +99,24 @@ size_t rp_keys(const struct reports_weekly *w, int by_model, const char **out, s
 	return n;
 }
 
+/* One sentence on whose commitments "as used" counted (plain text, no markup). */
+void rp_source_line(const struct reports_weekly *w, char *out, size_t n)
+{
+	double h = 0;
+	size_t i;
+
+	for (i = 0; i < w->nheld; i++)
+		h += (double)w->held[i].count * w->held[i].hourly;
+	if (w->commitments_source && strcmp(w->commitments_source, "focus") == 0)
+		snprintf(out, n, "Commitments as used: %zu held, imported from FOCUS exports "
+			 "(capplan commitments list), %.2f USD/h when all are held.", w->nheld, h);
+	else if (w->commitments_source)
+		snprintf(out, n, "Commitments as used: the week's plan's (none imported from FOCUS "
+			 "exports for the week).");
+	else
+		snprintf(out, n, "Commitments as used: none (no plan for the week, none imported).");
+}
+
 /* Average, average of two bounds and peak of a forecast column over next week. */
 void rp_next_forecast(const struct reports_model_week *m, double *mean, double *p10,
 		      double *p90, double *peak)
@@ -148,7 +167,7 @@ static void md_text(FILE *f, const char *s)
 
 int reports_weekly_md(FILE *f, const struct reports_weekly *w, struct err *e)
 {
-	char a[TM_ISO_LEN], b[TM_ISO_LEN];
+	char a[TM_ISO_LEN], b[TM_ISO_LEN], line[200];
 	const char *keys[64];
 	double od = rp_ondemand_only(w);
 	size_t i, n, m;
@@ -218,7 +237,10 @@ int reports_weekly_md(FILE *f, const struct reports_weekly *w, struct err *e)
 					fprintf(f, "\n");
 				}
 	}
-	fprintf(f, "\n### Commitments and forecast accuracy\n\n| GPU model | real GPU-hours | "
+	fprintf(f, "\n### Commitments and forecast accuracy\n\n");
+	rp_source_line(w, line, sizeof(line));
+	md_text(f, line);
+	fprintf(f, "\n\n| GPU model | real GPU-hours | "
 		   "reserved GPU-hours | utilization | coverage | MASE | in 80%% band | in 95%% band |\n"
 		   "|---|---:|---:|---:|---:|---:|---:|---:|\n");
 	for (m = 0; m < w->nmodels; m++) {
@@ -374,6 +396,28 @@ int reports_weekly_json(FILE *f, const struct reports_weekly *w, struct err *e)
 		jw_knum(j, "interval_coverage_80", m->cover80);
 		jw_knum(j, "interval_coverage_95", m->cover95);
 		jw_kmoney(j, "all_ondemand", m->ondemand_only);
+		jw_obj_end(j);
+	}
+	jw_arr_end(j);
+	jw_kstr(j, "commitments_source", w->commitments_source);
+	jw_key(j, "commitments_held");
+	jw_arr(j);
+	for (i = 0; i < w->nheld; i++) {
+		const struct reports_held *h = &w->held[i];
+
+		jw_obj(j);
+		jw_kstr(j, "id", h->id);
+		jw_kstr(j, "offering", w->offers[h->offer].id);
+		jw_kstr(j, "term", rp_term_names[h->term]);
+		jw_kint(j, "count", h->count);
+		jw_knum(j, "hourly", h->hourly);
+		jw_kint(j, "hours", (h->until - h->from) / TM_HOUR);
+		if (h->expires_by) {
+			tm_format(h->expires_by, ts);
+			jw_kstr(j, "expires_by", ts);
+		} else {
+			jw_kstr(j, "expires_by", NULL);
+		}
 		jw_obj_end(j);
 	}
 	jw_arr_end(j);

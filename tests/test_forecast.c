@@ -311,6 +311,19 @@ static void test_short_history(void)
 	CU_ASSERT_PTR_NULL(r);
 	o.horizon = 0;
 	CU_ASSERT_EQUAL(forecast_run(&r, y + 20, 10, &o, &e), ERR_INPUT);
+	/* values whose squares overflow are refused, naming the hour (found by fuzz_forecast) */
+	o.horizon = 3;
+	for (i = 0; i < 10; i++)
+		y[i] = 5;
+	y[7] = -2e15;
+	CU_ASSERT_EQUAL(forecast_run(&r, y, 10, &o, &e), ERR_INPUT);
+	CU_ASSERT_PTR_NULL(r);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "hour 7: -2e+15 is out of range"));
+	y[7] = 1e15;
+	CU_ASSERT_EQUAL(forecast_run(&r, y, 10, &o, &e), 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	CU_ASSERT(isfinite(r->hi95[2]));
+	forecast_result_free(r);
 }
 
 static void test_spike_and_level_shift(void)
@@ -461,6 +474,46 @@ static void test_cli_usage_file(void)
 	free(o);
 }
 
+/* --json carries what the CSV does; a failed run leaves --output as it was and no temp file. */
+static void test_cli_json_and_output(void)
+{
+	const char *dir = tu_tmpdir(), *out = tu_path(dir, "fc.csv");
+	char args[1024], *o, *text;
+
+	snprintf(args, sizeof(args), "forecast --input '%s' --horizon 24 --method snaive "
+		 "--season 24 --json", tu_src("tests/data/forecast/usage_3w.csv"));
+	o = cli(dir, args, 0);
+	CU_ASSERT_EQUAL(strncmp(o, "{\"forecasts\":[{\"gpu_model\":\"A100-40GB\",",
+			       strlen("{\"forecasts\":[{\"gpu_model\":\"A100-40GB\",")), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(o, "\"start\":\"2026-03-23T00:00:00Z\",\"horizon\":24,"));
+	/* the same Sunday profile as the CSV test: 10 GPUs at 09:00, 8 at 08:00 */
+	CU_ASSERT_PTR_NOT_NULL(strstr(o, "{\"timestamp\":\"2026-03-23T09:00:00Z\",\"mean\":10,"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(o, "{\"timestamp\":\"2026-03-23T08:00:00Z\",\"mean\":8,"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(o, "\"gpu_model\":\"H100-80GB\""));
+	CU_ASSERT_PTR_NULL(strstr(o, "timestamp,gpu_model"));
+	free(o);
+
+	tu_write(out, "the last good forecast\n");
+	snprintf(args, sizeof(args), "forecast --input '%s' --horizon 24 --gpu nosuch "
+		 "--output '%s'", tu_src("tests/data/forecast/usage_3w.csv"), out);
+	free(cli(dir, args, 2));
+	text = tu_read(out, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	CU_ASSERT_STRING_EQUAL(text, "the last good forecast\n");
+	free(text);
+	o = NULL;
+	tu_sh(dir, "ls -A | grep -c tmp", &o, NULL);
+	CU_ASSERT_STRING_EQUAL(o ? o : "", "0\n");
+	free(o);
+	/* nor half a table on standard output: the good series before the bad one stay unsaid */
+	tu_write(tu_path(dir, "big.csv"), "series,timestamp,value\n"
+		 "a,2026-01-01T00:00:00Z,1\na,2026-01-01T01:00:00Z,2\n"
+		 "b,2026-01-01T00:00:00Z,1\nb,2026-01-01T01:00:00Z,1e300\n");
+	o = cli(dir, "forecast --input big.csv --horizon 2", 2);
+	CU_ASSERT_STRING_EQUAL(o ? o : "(null)", "");
+	free(o);
+}
+
 static void test_cli_series_file(void)
 {
 	const char *dir = tu_tmpdir();
@@ -597,6 +650,7 @@ void forecast_suite_register(void)
 	CU_add_test(s, "auto beats snaive on noise", test_auto_beats_snaive_on_noise);
 	CU_add_test(s, "cli: usage file in, forecast file out", test_cli_usage_file);
 	CU_add_test(s, "cli: series file", test_cli_series_file);
+	CU_add_test(s, "cli: --json, and --output only replaced on success", test_cli_json_and_output);
 	CU_add_test(s, "cli: backtest", test_cli_backtest_json);
 	CU_add_test(s, "cli: from the store", test_cli_store);
 	CU_add_test(s, "cli: bad flags and rows exit 2", test_cli_bad_input);

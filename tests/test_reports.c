@@ -12,6 +12,7 @@
 
 #include "planner/realize.h"
 #include "planner/store.h"
+#include "planner/store_usage.h"
 #include "reports/reports.h"
 #include "tests/testutil.h"
 #include "util/csv.h"
@@ -37,6 +38,15 @@ static double jnum(yajl_val v, const char *a, const char *b, const char *c)
 	yajl_val x = jpath(v, a, b, c);
 
 	return x && YAJL_IS_NUMBER(x) ? YAJL_GET_DOUBLE(x) : NAN;
+}
+
+/* A string member, "" when absent or not a string (never NULL: asserts compare it). */
+static const char *jstr(yajl_val v, const char *a, const char *b)
+{
+	yajl_val x = jpath(v, a, b, NULL);
+	const char *str = YAJL_IS_STRING(x) ? YAJL_GET_STRING(x) : NULL;
+
+	return str ? str : "";
 }
 
 /* Writes a plan through the plan --json writer and stores it. */
@@ -270,6 +280,13 @@ static void test_weekly_figures(void)
 	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "last_week", "all_ondemand", NULL), 1008.00, 1e-9);
 	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "last_week", "savings_vs_all_ondemand", NULL), 117.60,
 			       1e-9);
+	/* nothing imported from FOCUS exports: the plan's commitments, as before */
+	{
+		yajl_val held = jpath(root, "last_week", "commitments_held", NULL);
+
+		CU_ASSERT_STRING_EQUAL(jstr(root, "last_week", "commitments_source"), "plan");
+		CU_ASSERT(YAJL_IS_ARRAY(held) && YAJL_GET_ARRAY(held)->len == 0);
+	}
 	models = jpath(root, "last_week", "models", NULL);
 	CU_ASSERT_FATAL(YAJL_IS_ARRAY(models) && YAJL_GET_ARRAY(models)->len == 2);
 	{
@@ -334,9 +351,212 @@ static void test_weekly_figures(void)
 	/* Markdown shows the same cents */
 	CU_ASSERT_PTR_NOT_NULL(md && strstr(md, "| **total** | 638.40 | 890.40 |"));
 	CU_ASSERT_PTR_NOT_NULL(md && strstr(md, "| **saving vs all on-demand** | | 117.60 |"));
+	CU_ASSERT_PTR_NOT_NULL(md && strstr(md, "Commitments as used: the week's plan's (none "
+					    "imported from FOCUS exports for the week)."));
 	free(json);
 	free(csv);
 	free(md);
+}
+
+static void commitment(struct store_commitment *c, const char *id, const char *provider,
+		       const char *region, const char *category, const char *itype,
+		       const char *gpu, double instances, double hourly, int64_t first_seen,
+		       int term_months, int64_t expires_by)
+{
+	memset(c, 0, sizeof(*c));
+	snprintf(c->id, sizeof(c->id), "%s", id);
+	snprintf(c->source, sizeof(c->source), "focus:%s", provider);
+	snprintf(c->provider, sizeof(c->provider), "%s", provider);
+	snprintf(c->region, sizeof(c->region), "%s", region);
+	snprintf(c->category, sizeof(c->category), "%s", category);
+	snprintf(c->type, sizeof(c->type), "%s", strcmp(category, "Spend") ? "Reserved Instance" :
+		 "Savings Plan");
+	snprintf(c->instance_type, sizeof(c->instance_type), "%s", itype);
+	snprintf(c->gpu_model, sizeof(c->gpu_model), "%s", gpu);
+	c->gpus_per_instance = 1;
+	c->instances = instances;
+	c->effective_hourly = hourly;
+	c->spend_hourly = instances * hourly;
+	c->first_seen = first_seen;
+	c->last_seen = first_seen + 30 * TM_DAY;
+	c->term_months = term_months;
+	c->expires_by = expires_by;
+}
+
+/*
+ * The weekly fixture plus commitments imported from FOCUS exports, worked by hand. Held in
+ * 2026-W47: "ri-t4" 4 x g4dn.xlarge (T4) at 0.25 USD/h, 3y, no known expiry; "cud-a100"
+ * 1.4 x a2-highgpu-1g (A100, counted as 1, as the planner rounds) at 2.0 USD/h, 1y, expiring
+ * at hour 120 (Saturday 00:00). Not held: a savings plan (no instance count: a note), an RI
+ * that expired before the week and one first seen after it. The plan's own 2 T4 1y are not
+ * held: "as used" must not count them.
+ */
+static void test_weekly_focus_commitments(void)
+{
+	const char *dir = weekly_store("T4", "us-east-1", "g4dn.xlarge");
+	struct store_commitment c[5];
+	struct store *st = NULL;
+	struct err e = ERR_INIT;
+	int64_t ws = w47();
+	char *json, *md, *csv;
+	yajl_val root, models, held, notes;
+	csv_reader *r = NULL;
+	double used = 0;
+	size_t i;
+	int sp = 0;
+
+	commitment(&c[0], "ri-t4", "aws", "us-east-1", "Usage", "g4dn.xlarge", "T4", 4, 0.25,
+		   ws - 100 * TM_DAY, 36, 0);
+	c[0].expires_by = 0;	/* the export does not say: still held */
+	commitment(&c[1], "cud-a100", "gcp", "us-central1", "Usage", "a2-highgpu-1g", "A100-40GB",
+		   1.4, 2.0, ws + 120 * TM_HOUR - 365 * TM_DAY, 12, ws + 120 * TM_HOUR);
+	commitment(&c[2], "sp-t4", "aws", "us-east-1", "Spend", "", "T4", 2, 0.1,
+		   ws - 10 * TM_DAY, 12, ws + 300 * TM_DAY);
+	commitment(&c[3], "ri-old", "aws", "us-east-1", "Usage", "g4dn.xlarge", "T4", 5, 0.3,
+		   ws - 400 * TM_DAY, 12, ws - TM_DAY);
+	commitment(&c[4], "ri-new", "aws", "us-east-1", "Usage", "g4dn.xlarge", "T4", 5, 0.3,
+		   ws + 7 * TM_DAY, 12, ws + 372 * TM_DAY);
+	CU_ASSERT_EQUAL_FATAL(store_open(&st, tu_path(dir, "capplan.db"), &e), 0);
+	CU_ASSERT_EQUAL_FATAL(store_begin(st, &e), 0);
+	CU_ASSERT_EQUAL_FATAL(store_commitments_put(st, c, 5, &e), 0);
+	CU_ASSERT_EQUAL_FATAL(store_commit(st, &e), 0);
+	store_close(st);
+
+	json = weekly(dir, "json");
+	md = weekly(dir, "md");
+	csv = weekly(dir, "csv");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(json);
+	root = yajl_tree_parse(json, NULL, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+	CU_ASSERT_STRING_EQUAL(jstr(root, "last_week", "commitments_source"), "focus");
+	/* reserved: T4 4 x 0.25 x 168 = 168 (3y); A100 1 x 2.0 x 120 = 240 (1y) */
+	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "last_week", "used", "reserved"), 408.00, 1e-9);
+	/* T4: 3 GPUs, 4 held: nothing bought. A100: hours 84..119 2 GPUs, 1 held, no spot room
+	 * (floor(0.4 x 2) = 0): 36 x 3.0; hours 120..167 2 GPUs, none held: 48 x 2 x 3.0 */
+	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "last_week", "used", "spot"), 0.00, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "last_week", "used", "ondemand"), 396.00, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "last_week", "used", "total"), 804.00, 1e-9);
+	/* the plan's view is unchanged */
+	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "last_week", "planned", "total"), 638.40, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "last_week", "all_ondemand", NULL), 1008.00, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "last_week", "savings_vs_all_ondemand", NULL), 204.00,
+			       1e-9);
+	models = jpath(root, "last_week", "models", NULL);
+	CU_ASSERT_FATAL(YAJL_IS_ARRAY(models) && YAJL_GET_ARRAY(models)->len == 2);
+	{
+		yajl_val a100 = YAJL_GET_ARRAY(models)->values[0], t4 = YAJL_GET_ARRAY(models)->values[1];
+
+		/* T4: 4 x 168 held, 3 x 168 used and demanded */
+		CU_ASSERT_DOUBLE_EQUAL(jnum(t4, "reserved_gpu_hours", NULL, NULL), 672, 1e-9);
+		CU_ASSERT_DOUBLE_EQUAL(jnum(t4, "reserved_used_gpu_hours", NULL, NULL), 504, 1e-9);
+		CU_ASSERT_DOUBLE_EQUAL(jnum(t4, "commitment_utilization", NULL, NULL), 0.75, 1e-9);
+		CU_ASSERT_DOUBLE_EQUAL(jnum(t4, "commitment_coverage", NULL, NULL), 1.0, 1e-9);
+		/* A100: 1 held for 120 hours, each used (demand 1 or 2); demand 84 + 2 x 84 */
+		CU_ASSERT_DOUBLE_EQUAL(jnum(a100, "reserved_gpu_hours", NULL, NULL), 120, 1e-9);
+		CU_ASSERT_DOUBLE_EQUAL(jnum(a100, "demand_gpu_hours", NULL, NULL), 252, 1e-9);
+		CU_ASSERT_DOUBLE_EQUAL(jnum(a100, "commitment_utilization", NULL, NULL), 1.0, 1e-9);
+		CU_ASSERT_DOUBLE_EQUAL(jnum(a100, "commitment_coverage", NULL, NULL), 120.0 / 252,
+				       1e-9);
+	}
+	held = jpath(root, "last_week", "commitments_held", NULL);
+	CU_ASSERT_FATAL(YAJL_IS_ARRAY(held) && YAJL_GET_ARRAY(held)->len == 2);
+	for (i = 0; i < 2; i++) {
+		yajl_val h = YAJL_GET_ARRAY(held)->values[i];
+		const char *id = jstr(h, "id", NULL);
+		int a100 = strcmp(id, "cud-a100") == 0;
+
+		CU_ASSERT(a100 || strcmp(id, "ri-t4") == 0);
+		CU_ASSERT_DOUBLE_EQUAL(jnum(h, "count", NULL, NULL), a100 ? 1 : 4, 1e-9);
+		CU_ASSERT_DOUBLE_EQUAL(jnum(h, "hourly", NULL, NULL), a100 ? 2.0 : 0.25, 1e-9);
+		CU_ASSERT_DOUBLE_EQUAL(jnum(h, "hours", NULL, NULL), a100 ? 120 : 168, 1e-9);
+		CU_ASSERT_STRING_EQUAL(jstr(h, "term", NULL), a100 ? "1y" : "3y");
+		CU_ASSERT_STRING_EQUAL(jstr(h, "expires_by", NULL), a100 ? "2026-11-21T00:00:00Z" : "");
+		CU_ASSERT(a100 || YAJL_IS_NULL(jpath(h, "expires_by", NULL, NULL)));
+	}
+	notes = jpath(root, "notes", NULL, NULL);
+	CU_ASSERT_FATAL(YAJL_IS_ARRAY(notes));
+	for (i = 0; i < YAJL_GET_ARRAY(notes)->len; i++) {
+		yajl_val nv = YAJL_GET_ARRAY(notes)->values[i];
+		const char *n = YAJL_IS_STRING(nv) ? YAJL_GET_STRING(nv) : NULL;
+
+		sp += n && strstr(n, "sp-t4") && strstr(n, "not counted as used");
+		CU_ASSERT(n && !strstr(n, "ri-old") && !strstr(n, "ri-new"));
+	}
+	CU_ASSERT_EQUAL(sp, 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(json, "the plan counted commitments already owned as sunk"));
+	yajl_tree_free(root);
+	/* the CSV's used rows sum to the same cents; the T4 RI is a 3y committed row */
+	CU_ASSERT_PTR_NOT_NULL_FATAL(csv);
+	CU_ASSERT_EQUAL_FATAL(csv_open_mem(&r, csv, strlen(csv), "weekly.csv", &e), 0);
+	CU_ASSERT_EQUAL_FATAL(csv_next(r, &e), 1);
+	{
+		int cost = csv_find(r, "EffectiveCost"), basis = csv_find(r, "x_Basis");
+		int term = csv_find(r, "x_CommitmentTerm"), sku = csv_find(r, "SkuId");
+		int t4_3y = 0;
+
+		CU_ASSERT_FATAL(cost >= 0 && basis >= 0 && term >= 0 && sku >= 0);
+		while (csv_next(r, &e) == 1) {
+			if (strcmp(csv_field(r, (size_t)basis), "used") != 0)
+				continue;
+			used += atof(csv_field(r, (size_t)cost));
+			t4_3y += !strcmp(csv_field(r, (size_t)sku), "g4dn.xlarge") &&
+				 !strcmp(csv_field(r, (size_t)term), "3y");
+		}
+		CU_ASSERT_EQUAL(t4_3y, 7);
+	}
+	csv_free(r);
+	CU_ASSERT_DOUBLE_EQUAL(used, 804.00, 1e-6);
+	CU_ASSERT_PTR_NOT_NULL(md && strstr(md, "| **total** | 638.40 | 804.00 |"));
+	CU_ASSERT_PTR_NOT_NULL(md && strstr(md, "Commitments as used: 2 held, imported from FOCUS "
+					    "exports (capplan commitments list), 3.00 USD/h"));
+	CU_ASSERT_PTR_NOT_NULL(md && strstr(md, "| T4 | 504 | 672 | 75.0% | 100.0% |"));
+	free(json);
+	free(md);
+	free(csv);
+}
+
+/*
+ * The same through the real importer: `usage import --focus` of the AWS fixture (an RI of
+ * 1 p4d.24xlarge, 8 x A100-40GB, at 20 USD per instance-hour, "1yr", first seen on
+ * 2026-11-01) makes it held all of W47, and "as used" counts it instead of the plan's T4.
+ */
+static void test_weekly_focus_import(void)
+{
+	const char *dir = weekly_store("T4", "us-east-1", "g4dn.xlarge");
+	char args[600], *json = NULL;
+	yajl_val root, models;
+
+	snprintf(args, sizeof(args), "--db capplan.db usage import --focus %s",
+		 tu_src("tests/data/usage/aws_focus10.csv"));
+	CU_ASSERT_EQUAL_FATAL(tu_capplan(dir, args, NULL, NULL), 0);
+	json = weekly(dir, "json");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(json);
+	root = yajl_tree_parse(json, NULL, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+	CU_ASSERT_STRING_EQUAL(jstr(root, "last_week", "commitments_source"), "focus");
+	/* reserved 20 x 168 = 3360; the A100s (1 or 2) fit in the RI's 8; T4, none held: 1 spot
+	 * (floor(0.4 x 3)) and 2 on demand each hour: 168 x 0.2 and 168 x 2 x 0.5 */
+	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "last_week", "used", "reserved"), 3360.00, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "last_week", "used", "spot"), 33.60, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "last_week", "used", "ondemand"), 168.00, 1e-9);
+	models = jpath(root, "last_week", "models", NULL);
+	CU_ASSERT_FATAL(YAJL_IS_ARRAY(models) && YAJL_GET_ARRAY(models)->len >= 2);
+	{
+		yajl_val a100 = YAJL_GET_ARRAY(models)->values[0];
+		yajl_val t4 = YAJL_GET_ARRAY(models)->values[YAJL_GET_ARRAY(models)->len - 1];
+
+		CU_ASSERT_STRING_EQUAL(jstr(a100, "gpu_model", NULL), "A100-40GB");
+		CU_ASSERT_STRING_EQUAL(jstr(t4, "gpu_model", NULL), "T4");
+		/* 252 GPU-hours used of 8 x 168 held */
+		CU_ASSERT_DOUBLE_EQUAL(jnum(a100, "commitment_utilization", NULL, NULL),
+				       252.0 / 1344, 1e-9);
+		CU_ASSERT_DOUBLE_EQUAL(jnum(a100, "commitment_coverage", NULL, NULL), 1.0, 1e-9);
+		/* the plan's 2 T4 1y were never bought: none held */
+		CU_ASSERT_DOUBLE_EQUAL(jnum(t4, "reserved_gpu_hours", NULL, NULL), 0, 1e-9);
+		CU_ASSERT_DOUBLE_EQUAL(jnum(t4, "commitment_coverage", NULL, NULL), 0, 1e-9);
+	}
+	yajl_tree_free(root);
+	free(json);
 }
 
 static size_t count(const char *s, const char *needle)
@@ -921,6 +1141,9 @@ void reports_suite_register(void)
 	CU_add_test(s, "weekly: hostile names are escaped", test_weekly_escaping);
 	CU_add_test(s, "weekly: html renders in headless chromium", test_weekly_chromium);
 	CU_add_test(s, "weekly: an empty store reports its notes", test_weekly_empty);
+	CU_add_test(s, "weekly: as used counts the commitments imported from FOCUS",
+		    test_weekly_focus_commitments);
+	CU_add_test(s, "weekly: FOCUS import end to end", test_weekly_focus_import);
 	CU_add_test(s, "backtest: hand-worked two-week accounting", test_backtest_two_weeks);
 	CU_add_test(s, "backtest: the store path", test_backtest_store);
 	CU_add_test(s, "weekly: levers through the real forecaster and solver", test_weekly_levers);

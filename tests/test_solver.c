@@ -831,6 +831,168 @@ static void test_cli_commitments_ldc(void)
 	free(err);
 }
 
+/*
+ * Owned commitments that expire inside `plan commitments`' horizon. One offering u1 (1 H100
+ * GPU): on demand 10 an hour, reserved 3y 4 an hour, so a reserved GPU pays when it is busy
+ * more than 40% of the horizon's hours. 8 hours; `expires` at 04:00 ends an owned instance
+ * after hour 3. Reserved GPUs serve what owned capacity in force leaves of each hour.
+ */
+static const char u1_offers[] =
+	"provider,region,instance_type,gpu_model,gpus_per_instance,vcpus,memory_gib,"
+	"ondemand_hourly,spot_hourly,reserved_1y_hourly,reserved_3y_hourly,spot_interruption_rate\n"
+	"aws,us-east-1,u1,H100,1,8,64,10,,,4,\n";
+
+/* Writes 8 hours of demand from 2026-12-01T00:00Z into dir/name. */
+static void write_hours8(const char *dir, const char *name, const int *g)
+{
+	char text[512];
+	size_t len = 0;
+	int t;
+
+	len += (size_t)snprintf(text, sizeof(text), "timestamp,gpu_model,gpus\n");
+	for (t = 0; t < 8; t++)
+		len += (size_t)snprintf(text + len, sizeof(text) - len,
+					"2026-12-01T%02d:00:00Z,H100,%d\n", t, g[t]);
+	tu_write(tu_path(dir, name), text);
+}
+
+/* `plan commitments --horizon 8 --json` of demand file dem under config text; caller frees. */
+static char *commit8(const char *dir, const char *config, const char *dem)
+{
+	char args[512], *out = NULL, *err = NULL;
+
+	tu_write(tu_path(dir, "x.yaml"), config);
+	snprintf(args, sizeof(args), "--config x.yaml plan commitments --horizon 8 --offerings u1.csv"
+		 " --demand %s --json", dem);
+	CU_ASSERT_EQUAL(tu_capplan(dir, args, &out, &err), 0);
+	free(err);
+	return out;
+}
+
+#define HAS(out, s) CU_ASSERT_PTR_NOT_NULL((out) && strstr((out), (s)))
+
+/*
+ * Flat demand of 10 GPUs, 6 owned until hour 4. Left after owned: 4 GPUs in hours 0-3, 10 in
+ * hours 4-7. GPUs 1-4 of new capacity are busy 8 of 8 hours, GPUs 5-10 4 of 8 (50% > 40%):
+ * reserve 10, cost 10 x 4 x 8 = 320. They serve 4 x 4 + 10 x 4 = 56 of 80 GPU-hours: expected
+ * utilization 0.7, yearly saving (56 x 10 - 320) x 8760 / 8 = 262800 (owned capacity ignored
+ * the report said 1 and 525600).
+ * Demand growing 3 -> 10 at the expiry: 0 left in hours 0-3 (6 owned cover 3), 10 in hours
+ * 4-7: reserve 10 (each busy 50%), 320 (on demand all: 400); utilization 40 / 80 = 0.5, saving
+ * (400 - 320) x 1095 = 87600. Sorting the whole horizon first gave the owned 6 the four peak
+ * hours (left: 4 4 4 4 3 3 3 3) and recommended 4 for 128: 6 GPUs short after the expiry.
+ */
+static void test_cli_commitments_expiry(void)
+{
+	static const int flat[8] = { 10, 10, 10, 10, 10, 10, 10, 10 };
+	static const int grow[8] = { 3, 3, 3, 3, 10, 10, 10, 10 };
+	const char *dir = tu_tmpdir();
+	const char *mid = "commitments:\n  - {offering: aws/us-east-1/u1, count: 6, "
+			  "expires: 2026-12-01T04:00:00Z}\n";
+	char *out;
+
+	tu_write(tu_path(dir, "u1.csv"), u1_offers);
+	write_hours8(dir, "flat.csv", flat);
+	write_hours8(dir, "grow.csv", grow);
+	out = commit8(dir, mid, "flat.csv");
+	HAS(out, "\"total_cost\":320,");
+	HAS(out, "\"offering\":\"aws/us-east-1/u1\",\"term\":\"3y\",\"count\":10,"
+	    "\"break_even_utilization\":0.4,\"expected_utilization\":0.7,\"yearly_saving\":262800}");
+	free(out);
+	out = commit8(dir, mid, "grow.csv");
+	HAS(out, "\"total_cost\":320,");
+	HAS(out, "\"count\":10,\"break_even_utilization\":0.4,\"expected_utilization\":0.5,"
+	    "\"yearly_saving\":87600}");
+	free(out);
+	/*
+	 * Expiring at 04:30, the 6 are gone for half of hour 4: they cover hours 0-3 only, 320
+	 * as above (counted for hour 4 too, 4 4 4 4 4 10 10 10 left: reserve 4, 308).
+	 */
+	out = commit8(dir, "commitments:\n  - {offering: aws/us-east-1/u1, count: 6, "
+		      "expires: 2026-12-01T04:30:00Z}\n", "flat.csv");
+	HAS(out, "\"total_cost\":320,");
+	HAS(out, "\"count\":10,");
+	free(out);
+	/* the hourly model agrees: 320 */
+	tu_write(tu_path(dir, "x.yaml"), mid);
+	CU_ASSERT_EQUAL(tu_capplan(dir, "--config x.yaml plan --offerings u1.csv --demand grow.csv "
+				   "--json", &out, NULL), 0);
+	HAS(out, "\"total_cost\":320,");
+	free(out);
+}
+
+/*
+ * Expiry outside the horizon, on the flat 10 GPUs. Expired before it starts: nothing owned,
+ * reserve 10 busy every hour: 320, utilization 1, saving (800 - 320) x 1095 = 525600. Expiring
+ * after it ends: the 6 cover every hour, reserve 4: 4 x 4 x 8 = 128, utilization 1, saving
+ * (320 - 128) x 1095 = 210240. Expiring at or during the first hour covers no hour.
+ */
+static void test_cli_commitments_expiry_outside(void)
+{
+	static const int flat[8] = { 10, 10, 10, 10, 10, 10, 10, 10 };
+	const char *dir = tu_tmpdir();
+	char *out;
+
+	tu_write(tu_path(dir, "u1.csv"), u1_offers);
+	write_hours8(dir, "flat.csv", flat);
+	out = commit8(dir, "commitments:\n  - {offering: aws/us-east-1/u1, count: 6, "
+		      "expires: 2026-11-30T00:00:00Z}\n", "flat.csv");
+	HAS(out, "\"total_cost\":320,");
+	HAS(out, "\"count\":10,\"break_even_utilization\":0.4,\"expected_utilization\":1,"
+	    "\"yearly_saving\":525600}");
+	free(out);
+	out = commit8(dir, "commitments:\n  - {offering: aws/us-east-1/u1, count: 6, "
+		      "expires: 2026-12-01T00:00:00Z}\n", "flat.csv");
+	HAS(out, "\"total_cost\":320,");
+	HAS(out, "\"count\":10,");
+	free(out);
+	out = commit8(dir, "commitments:\n  - {offering: aws/us-east-1/u1, count: 6, "
+		      "expires: 2026-12-01T00:59:59Z}\n", "flat.csv");
+	HAS(out, "\"total_cost\":320,");
+	free(out);
+	out = commit8(dir, "commitments:\n  - {offering: aws/us-east-1/u1, count: 6, "
+		      "expires: 2027-06-01T00:00:00Z}\n", "flat.csv");
+	HAS(out, "\"total_cost\":128,");
+	HAS(out, "\"count\":4,\"break_even_utilization\":0.4,\"expected_utilization\":1,"
+	    "\"yearly_saving\":210240}");
+	free(out);
+	/* no expiry: the whole horizon, the same */
+	out = commit8(dir, "commitments:\n  - {offering: aws/us-east-1/u1, count: 6}\n", "flat.csv");
+	HAS(out, "\"total_cost\":128,");
+	free(out);
+}
+
+/*
+ * Two commitments of one offering ending at different hours each count until their own
+ * expiry: 6 until hour 4 and 2 until hour 6 own 8, 8, 8, 8, 2, 2, 0, 0 of the flat 10, leaving
+ * 2 2 2 2 8 8 10 10. GPUs 1-2 busy 8/8, 3-8 busy 4/8 (50%), 9-10 2/8 (25% < 40%): reserve 8
+ * (256) and 2 GPUs on demand in hours 6 and 7 (40): 296; utilization (8 + 16 + 16) / 64 =
+ * 0.625, saving (400 - 256) x 1095 = 157680. (All 8 until the earlier expiry: 320.) Both
+ * `plan commitments` and the hourly `plan` count them so.
+ */
+static void test_cli_commitments_two_expiries(void)
+{
+	static const int flat[8] = { 10, 10, 10, 10, 10, 10, 10, 10 };
+	const char *dir = tu_tmpdir();
+	const char *two = "commitments:\n"
+			  "  - {offering: aws/us-east-1/u1, count: 6, expires: 2026-12-01T04:00:00Z}\n"
+			  "  - {offering: aws/us-east-1/u1, count: 2, expires: 2026-12-01T06:00:00Z}\n";
+	char *out;
+
+	tu_write(tu_path(dir, "u1.csv"), u1_offers);
+	write_hours8(dir, "flat.csv", flat);
+	out = commit8(dir, two, "flat.csv");
+	HAS(out, "\"total_cost\":296,");
+	HAS(out, "\"count\":8,\"break_even_utilization\":0.4,\"expected_utilization\":0.625,"
+	    "\"yearly_saving\":157680}");
+	free(out);
+	CU_ASSERT_EQUAL(tu_capplan(dir, "--config x.yaml plan --offerings u1.csv --demand flat.csv "
+				   "--json", &out, NULL), 0);
+	HAS(out, "\"total_cost\":296,");
+	HAS(out, "\"reserved\":[{\"offering\":\"aws/us-east-1/u1\",\"term\":\"3y\",\"count\":8,");
+	free(out);
+}
+
 /* The LDC is exact: random hourly cases against their sorted curves, via the MILP. */
 static void test_ldc_exact(void)
 {
@@ -883,6 +1045,12 @@ void solver_suite_register(void)
 	CU_add_test(s, "cli: plan --json exact costs, exit 3", test_cli_plan);
 	CU_add_test(s, "cli: quotas, duals, budget, regions, --write-lp", test_cli_policy);
 	CU_add_test(s, "cli: plan commitments", test_cli_commitments_ldc);
+	CU_add_test(s, "cli: plan commitments, owned expiring mid-horizon",
+		    test_cli_commitments_expiry);
+	CU_add_test(s, "cli: plan commitments, expiry before and after the horizon",
+		    test_cli_commitments_expiry_outside);
+	CU_add_test(s, "cli: plan commitments, one offering, two expiries",
+		    test_cli_commitments_two_expiries);
 	CU_add_test(s, "cli: owned commitments, substitution", test_cli_owned_substitution);
 	CU_add_test(s, "cli: spot at the median of the stored history", test_cli_store_spot_median);
 }

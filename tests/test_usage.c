@@ -576,6 +576,81 @@ static void test_owned_commitment_plans(void)
 	plan_demand_release(&d);
 }
 
+/*
+ * Two FOCUS commitments of one offering (1 p4d each) ending at hours 10 and 20 of a day whose
+ * odd hours need one p4d (8 GPUs): own 16 GPUs in hours 0-9, 8 in 10-19, none in 20-23, so
+ * only hours 21 and 23 go on demand (2 x 32.7726; counting both until the earlier expiry, as
+ * one expiry per offering did, put 7 hours on demand). As a load-duration curve (opts.ldc)
+ * the same: each span between expiries is sorted on its own, highest first.
+ */
+static void test_owned_two_expiries(void)
+{
+	struct offering off;
+	struct store_usage_row rows[24];
+	struct store_commitment c[2];
+	struct plan_demand d;
+	struct plan_opts po = PLAN_OPTS_INIT;
+	struct plan_result *r = NULL;
+	struct config *cfg = NULL;
+	struct err e = ERR_INIT;
+	int64_t t0;
+	int i, ldc;
+
+	memset(&off, 0, sizeof(off));
+	snprintf(off.provider, sizeof(off.provider), "aws");
+	snprintf(off.region, sizeof(off.region), "us-east-1");
+	snprintf(off.instance_type, sizeof(off.instance_type), "p4d.24xlarge");
+	snprintf(off.gpu_model, sizeof(off.gpu_model), "A100-40GB");
+	off.gpus = 8;
+	off.ondemand = 32.7726;
+	off.spot = off.reserved_1y = off.reserved_3y = off.spot_interruption = NAN;
+	tm_parse("2026-12-01T00:00:00Z", &t0);
+	for (i = 0; i < 24; i++) {
+		rows[i].ts = t0 + i * TM_HOUR;
+		snprintf(rows[i].gpu_model, sizeof(rows[i].gpu_model), "A100-40GB");
+		rows[i].gpus = i % 2 ? 8 : 0;
+	}
+	memset(&d, 0, sizeof(d));
+	CU_ASSERT_EQUAL_FATAL(plan_demand_from_rows(&d, rows, 24, &e), 0);
+	CU_ASSERT_EQUAL_FATAL(config_empty(&cfg, &e), 0);
+	memset(c, 0, sizeof(c));
+	for (i = 0; i < 2; i++) {
+		snprintf(c[i].id, sizeof(c[i].id), "ri-%d", i);
+		snprintf(c[i].provider, sizeof(c[i].provider), "aws");
+		snprintf(c[i].region, sizeof(c[i].region), "us-east-1");
+		snprintf(c[i].category, sizeof(c[i].category), "Usage");
+		snprintf(c[i].instance_type, sizeof(c[i].instance_type), "p4d.24xlarge");
+		snprintf(c[i].gpu_model, sizeof(c[i].gpu_model), "A100-40GB");
+		c[i].gpus_per_instance = 8;
+		c[i].instances = 1;
+		c[i].expires_by = t0 + (10 + 10 * i) * TM_HOUR;
+	}
+	po.owned = c;
+	po.nowned = 2;
+	for (ldc = 0; ldc < 2; ldc++) {
+		po.ldc = ldc;
+		CU_ASSERT_EQUAL_FATAL(plan_run(&r, &off, 1, &d, cfg, &po, &e), 0);
+		CU_ASSERT(fabs(r->rp.total_cost - 2 * 32.7726) < 1e-6);
+		CU_ASSERT_EQUAL(r->noffers, 1);
+		CU_ASSERT_DOUBLE_EQUAL(r->owned_gpus[9], 16, 1e-9);
+		CU_ASSERT_DOUBLE_EQUAL(r->owned_gpus[10], 8, 1e-9);
+		CU_ASSERT_DOUBLE_EQUAL(r->owned_gpus[19], 8, 1e-9);
+		CU_ASSERT_DOUBLE_EQUAL(r->owned_gpus[20], 0, 1e-9);
+		/* chronological: hour 1 needs 8, hour 2 none; the curve: 8 8 8 8 8 0 0 0 0 0 | ... */
+		CU_ASSERT_DOUBLE_EQUAL(r->demand[1], 8, 1e-9);
+		CU_ASSERT_DOUBLE_EQUAL(r->demand[2], ldc ? 8 : 0, 1e-9);
+		CU_ASSERT_DOUBLE_EQUAL(r->demand[5], ldc ? 0 : 8, 1e-9);
+		CU_ASSERT_DOUBLE_EQUAL(r->demand[10], ldc ? 8 : 0, 1e-9);
+		CU_ASSERT_DOUBLE_EQUAL(r->demand[21], 8, 1e-9);
+		CU_ASSERT_DOUBLE_EQUAL(r->demand[22], 0, 1e-9);
+		CU_ASSERT_DOUBLE_EQUAL(r->demand[20], ldc ? 8 : 0, 1e-9);
+		plan_result_free(r);
+		r = NULL;
+	}
+	config_free(cfg);
+	plan_demand_release(&d);
+}
+
 /* --- Prometheus, against tests/fakeprom ------------------------------------------------- */
 
 /* Starts the fake in dir with args; returns its port (0 on failure). Stopped by stop_fake. */
@@ -886,6 +961,8 @@ void usage_suite_register(void)
 	CU_add_test(s, "gpu names: DCGM and kube-state-metrics spellings", test_gpu_spellings);
 	CU_add_test(s, "plan: a commitment from FOCUS is owned until it expires",
 		    test_owned_commitment_plans);
+	CU_add_test(s, "plan: two FOCUS commitments of one offering, each until its expiry",
+		    test_owned_two_expiries);
 	CU_add_test(s, "prometheus: DCGM explicit zeros vs gaps, float timestamps",
 		    test_prom_dcgm_zeros_and_gaps);
 	CU_add_test(s, "prometheus: kube-state-metrics join; chunks under 11,000 points",
