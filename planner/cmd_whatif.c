@@ -363,6 +363,36 @@ static void add_rates(struct plan_result *r)
 		r->roffers[i].spot_interruption = r->offers[i].spot_interruption;
 }
 
+/* The value of the last --set policy.cover_quantile=VALUE, NULL when none moves it. */
+static const char *set_quantile(const struct wi_args *a)
+{
+	static const char key[] = "policy.cover_quantile=";
+	const char *q = NULL;
+	size_t i;
+
+	for (i = 0; i < a->nsets; i++)
+		if (strncmp(a->sets[i], key, sizeof(key) - 1) == 0)
+			q = a->sets[i] + sizeof(key) - 1;
+	return q;
+}
+
+/* A copy of demand d into out (released with plan_demand_release). */
+static int demand_copy(struct plan_demand *out, const struct plan_demand *d, struct err *e)
+{
+	size_t i;
+
+	if ((out->gpus = calloc(d->nmodels * d->nhours + 1, sizeof(double))) == NULL ||
+	    (out->models = calloc(d->nmodels + 1, sizeof(char *))) == NULL)
+		return err_nomem(e);
+	memcpy(out->gpus, d->gpus, d->nmodels * d->nhours * sizeof(double));
+	for (i = 0; i < d->nmodels; i++)
+		if ((out->models[out->nmodels++] = strdup(d->models[i])) == NULL)
+			return err_nomem(e);
+	out->start = d->start;
+	out->nhours = d->nhours;
+	return 0;
+}
+
 static int run(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 {
 	struct wi_args a;
@@ -376,6 +406,7 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 	struct plan_result *base = NULL, *scen = NULL;
 	struct reports_whatif w;
 	size_t noffers = 0, nrows = 0, ns = 0, i;
+	const char *q;
 	int rc;
 
 	memset(&a, 0, sizeof(a));
@@ -409,21 +440,28 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 			offers[i] = so[i].o;
 	}
 	/* the scenario: copies of offerings, demand and config, changed in --set order */
-	if ((soffers = calloc(noffers + 1, sizeof(*soffers))) == NULL ||
-	    (sd.gpus = calloc(d.nmodels * d.nhours + 1, sizeof(double))) == NULL ||
-	    (sd.models = calloc(d.nmodels + 1, sizeof(char *))) == NULL) {
+	if ((soffers = calloc(noffers + 1, sizeof(*soffers))) == NULL) {
 		rc = err_nomem(e);
 		goto out;
 	}
 	memcpy(soffers, offers, noffers * sizeof(*offers));
-	memcpy(sd.gpus, d.gpus, d.nmodels * d.nhours * sizeof(double));
-	for (i = 0; i < d.nmodels; i++)
-		if ((sd.models[sd.nmodels++] = strdup(d.models[i])) == NULL) {
-			rc = err_nomem(e);
+	/*
+	 * From the store the demand is the forecast's policy.cover_quantile: a scenario that
+	 * moves it (policy.cover_quantile=p50) reads its own demand, else it silently planned
+	 * the baseline's. The key is only ever set with "=", so the last such --set is it.
+	 */
+	if (st && (q = set_quantile(&a)) != NULL) {
+		if (strcmp(q, "p50") && strcmp(q, "p90") && strcmp(q, "hi95") && strcmp(q, "mean")) {
+			rc = cmd_usage_error(&cmd_whatif, e, "--set \"policy.cover_quantile=%s\": use "
+					     "p50, p90, hi95 or mean", q);
 			goto out;
 		}
-	sd.start = d.start;
-	sd.nhours = d.nhours;
+		if ((rc = config_set(scfg, "policy.cover_quantile", q, e)) < 0 ||
+		    (rc = demand_from_store(st, scfg, &sd, e)) < 0)
+			goto out;
+	} else if ((rc = demand_copy(&sd, &d, e)) < 0) {
+		goto out;
+	}
 	for (i = 0; i < a.nsets; i++)
 		if ((rc = apply(a.sets[i], soffers, noffers, &sd, scfg, e)) < 0)
 			goto out;

@@ -1033,6 +1033,63 @@ static void test_backtest_store(void)
  * usage, `forecast` and `plan` run, and the weekly report prices three levers. Raising the
  * spot share can only lower the LP's cost: that lever never costs.
  */
+/* 10 to 22 GPUs in a fixed scramble: a forecast with a band, so p50 and p90 differ. */
+static double noisy_gpus(size_t t)
+{
+	return 10 + (double)(t * 7919 % 13);
+}
+
+/*
+ * whatif from the store: --set policy.cover_quantile=p50 plans the forecast's p50 (it
+ * planned the baseline's p90 and showed no change). The scenario must cost exactly what the
+ * baseline costs when the config itself says p50.
+ */
+static void test_whatif_cover_quantile(void)
+{
+	const char *dir = tu_tmpdir();
+	char *out = NULL, *err = NULL;
+	yajl_val root;
+	double base90, scen50, base50;
+
+	tu_write(tu_path(dir, "o.csv"), "provider,region,instance_type,gpu_model,gpus_per_instance,"
+		 "vcpus,memory_gib,ondemand_hourly,spot_hourly,reserved_1y_hourly,reserved_3y_hourly,"
+		 "spot_interruption_rate\n"
+		 "aws,us-east-1,g4dn.xlarge,T4,1,4,16,1.0,0.3,0.5,,\n");
+	tu_write(tu_path(dir, "p50.yaml"), "policy:\n  cover_quantile: p50\n");
+	write_usage(tu_path(dir, "u.csv"), tm_from_civil(2026, 10, 26) * TM_DAY, 3 * WK, noisy_gpus);
+	CU_ASSERT_EQUAL_FATAL(tu_sh(dir, "B=\"$CAPPLAN_BIN\"; $B --db s.db prices import o.csv && "
+				    "$B --db s.db usage import u.csv && $B -q --db s.db forecast",
+				    NULL, &err), 0);
+	free(err);
+	err = NULL;
+	CU_ASSERT_EQUAL(tu_capplan(dir, "--db s.db whatif --set policy.cover_quantile=p50 --json",
+				   &out, &err), 0);
+	root = out ? yajl_tree_parse(out, NULL, 0) : NULL;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+	base90 = jnum(root, "baseline", "total_cost", NULL);
+	scen50 = jnum(root, "scenario", "total_cost", NULL);
+	yajl_tree_free(root);
+	free(out);
+	free(err);
+	out = err = NULL;
+	CU_ASSERT_EQUAL(tu_capplan(dir, "--config p50.yaml --db s.db whatif --set demand*=1 --json",
+				   &out, NULL), 0);
+	root = out ? yajl_tree_parse(out, NULL, 0) : NULL;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+	base50 = jnum(root, "baseline", "total_cost", NULL);
+	yajl_tree_free(root);
+	free(out);
+	out = NULL;
+	CU_ASSERT(scen50 < base90);	/* the p50 band is below the p90 one */
+	CU_ASSERT_DOUBLE_EQUAL(scen50, base50, 1e-6);
+	/* a value the planner cannot cover names the assumption */
+	CU_ASSERT_EQUAL(tu_capplan(dir, "--db s.db whatif --set policy.cover_quantile=p99", NULL,
+				   &err), 2);
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "--set \"policy.cover_quantile=p99\": use p50, "
+					     "p90, hi95 or mean"));
+	free(err);
+}
+
 static void test_weekly_levers(void)
 {
 	const char *dir = tu_tmpdir();
@@ -1148,5 +1205,7 @@ void reports_suite_register(void)
 	CU_add_test(s, "backtest: the store path", test_backtest_store);
 	CU_add_test(s, "weekly: levers through the real forecaster and solver", test_weekly_levers);
 	CU_add_test(s, "whatif: hand-worked scenarios", test_whatif);
+	CU_add_test(s, "whatif: --set policy.cover_quantile plans that quantile of the forecast",
+		    test_whatif_cover_quantile);
 	CU_add_test(s, "bad flags exit 2", test_bad_flags);
 }
