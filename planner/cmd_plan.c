@@ -469,6 +469,54 @@ static int spot_from_history(struct store *st, const struct config *cfg, struct 
 	return 0;
 }
 
+/* A writer's text as a heap string the caller frees; NULL when the writer failed. */
+static char *text_dup(jw *w)
+{
+	size_t len = 0;
+	const char *t = jw_text(w, &len);
+
+	return t ? strndup(t, len) : NULL;
+}
+
+/*
+ * The plan's inputs and policy as the store keeps them (report weekly reads the forecast run
+ * back from the inputs). Through the JSON writer: the config path is the user's text, with
+ * any quotes, backslashes and length, and must not break the document.
+ */
+static int plan_meta_json(char **inputs, char **policy, int64_t run_id, const char *quantile,
+			  size_t noffers, const char *config, double share, int relax,
+			  struct err *e)
+{
+	jw *w = jw_new(0), *p = jw_new(0);
+	int rc = 0;
+
+	*inputs = *policy = NULL;
+	if (w && p) {
+		jw_obj(w);
+		jw_kint(w, "forecast_run", run_id);
+		jw_kstr(w, "quantile", quantile);
+		jw_kint(w, "offerings", (int64_t)noffers);
+		jw_kstr(w, "config", config);
+		jw_obj_end(w);
+		jw_obj(p);
+		jw_knum(p, "max_spot_share", share);
+		jw_kstr(p, "cover_quantile", quantile);
+		jw_kbool(p, "relax", relax);
+		jw_obj_end(p);
+		*inputs = text_dup(w);
+		*policy = text_dup(p);
+	}
+	if (*inputs == NULL || *policy == NULL) {
+		free(*inputs);
+		free(*policy);
+		*inputs = *policy = NULL;
+		rc = err_nomem(e);
+	}
+	jw_free(w);
+	jw_free(p);
+	return rc;
+}
+
 static int from_store(struct cmd_ctx *ctx, struct plan_args *a, struct config *cfg,
 		      struct err *e)
 {
@@ -479,7 +527,7 @@ static int from_store(struct cmd_ctx *ctx, struct plan_args *a, struct config *c
 	struct plan_demand d;
 	struct plan_result *r = NULL;
 	const char *quantile;
-	char *result = NULL, inputs[512], policy[256], idbuf[32];
+	char *result = NULL, *inputs = NULL, *policy = NULL, idbuf[32];
 	size_t noffers = 0, len = 0, i;
 	int64_t run_id, plan_id = 0;
 	double share;
@@ -514,11 +562,9 @@ static int from_store(struct cmd_ctx *ctx, struct plan_args *a, struct config *c
 	/* the stored result carries the plan's id, so a re-read plan names itself */
 	if ((rc = config_double(cfg, "policy.max_spot_share", 0.4, &share, e)) < 0)
 		goto out;
-	snprintf(inputs, sizeof(inputs), "{\"forecast_run\":%lld,\"quantile\":\"%s\","
-		 "\"offerings\":%zu,\"config\":\"%s\"}", (long long)run_id, quantile, noffers,
-		 config_path(cfg));
-	snprintf(policy, sizeof(policy), "{\"max_spot_share\":%g,\"cover_quantile\":\"%s\","
-		 "\"relax\":%s}", share, quantile, a->po.relax ? "true" : "false");
+	if ((rc = plan_meta_json(&inputs, &policy, run_id, quantile, noffers, config_path(cfg),
+				 share, a->po.relax, e)) < 0)
+		goto out;
 	if ((rc = store_begin(st, e)) < 0)
 		goto out;
 	if ((rc = store_plan_put(st, a->mode == MODE_FLEET ? "fleet" : a->mode == MODE_COMMITMENTS ?
@@ -560,6 +606,8 @@ out:
 	if (rc < 0 && st)
 		store_rollback(st);
 	free(result);
+	free(inputs);
+	free(policy);
 	plan_result_free(r);
 	plan_demand_release(&d);
 	free(offers);

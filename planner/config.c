@@ -24,6 +24,7 @@ struct config_node {
 struct config {
 	char *path;
 	struct config_node *root;
+	char warning[600];	/* the first key given twice, "" when none */
 };
 
 static void node_free(struct config_node *n)
@@ -66,20 +67,98 @@ static int node_add(struct config_node *parent, struct config_node *kid)
 	return 0;
 }
 
-/* Copies a libyaml document node; depth-limited against alias bombs. */
-static struct config_node *copy_node(yaml_document_t *doc, yaml_node_t *y, int depth)
+/*
+ * A configuration is a few dozen keys; a file that expands past this many nodes is an alias
+ * bomb (nine lines of "&a [*b, *b, ...]" make hundreds of millions), refused before it takes
+ * the machine's memory.
+ */
+#define CFG_MAX_NODES 100000
+#define CFG_MAX_DEPTH 64
+
+/* What a copy needs besides the node: the budget, the dotted path (for messages), the error. */
+struct copy_ctx {
+	yaml_document_t *doc;
+	const char *file;
+	size_t nodes;
+	char path[512];
+	struct err *e;
+	int rc;			/* the error code once a copy failed */
+	char warning[600];	/* the first key given twice */
+};
+
+struct key_at {
+	const char *key;
+	size_t i;
+};
+
+static int cmp_key_at(const void *a, const void *b)
+{
+	const struct key_at *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+
+	return c ? c : x->i < y->i ? -1 : x->i > y->i;
+}
+
+/*
+ * A key given twice in one mapping: YAML forbids it and which one the user meant is anybody's
+ * guess, but the last one has always counted (configs are edited by appending an override),
+ * so it still does and the first such key is kept for a warning. Sorted, so a mapping of
+ * many keys stays cheap.
+ */
+static int check_duplicates(struct copy_ctx *x, const struct config_node *n)
+{
+	struct key_at *v;
+	size_t i;
+
+	if (n->nkids < 2 || x->warning[0])
+		return 0;
+	if ((v = calloc(n->nkids, sizeof(*v))) == NULL)
+		return x->rc = err_nomem(x->e);
+	for (i = 0; i < n->nkids; i++) {
+		v[i].key = n->kids[i]->key;
+		v[i].i = i;
+	}
+	qsort(v, n->nkids, sizeof(*v), cmp_key_at);
+	for (i = 1; i < n->nkids && x->warning[0] == '\0'; i++)
+		if (strcmp(v[i - 1].key, v[i].key) == 0)
+			snprintf(x->warning, sizeof(x->warning), "%s:%zu: \"%s%s%s\" is given twice "
+				 "(first at line %zu): the last one counts", x->file,
+				 n->kids[v[i].i]->line, x->path, x->path[0] ? "." : "", v[i].key,
+				 n->kids[v[i - 1].i]->line);
+	free(v);
+	return 0;
+}
+
+/*
+ * Copies a libyaml document node into the tree; NULL with x->e set on failure (nested too
+ * deep, too many nodes, a key that is not a scalar, out of memory).
+ */
+static struct config_node *copy_node(struct copy_ctx *x, yaml_node_t *y, int depth)
 {
 	struct config_node *n = NULL;
+	size_t plen = strlen(x->path);
 
-	if (y == NULL || depth > 64)
+	if (y == NULL) {
+		x->rc = err_set(x->e, ERR_INPUT, "%s: not a plain YAML document", x->file);
 		return NULL;
+	}
+	if (depth > CFG_MAX_DEPTH) {
+		x->rc = err_set(x->e, ERR_INPUT, "%s:%zu: nested deeper than %d levels", x->file,
+				(size_t)y->start_mark.line + 1, CFG_MAX_DEPTH);
+		return NULL;
+	}
+	if (++x->nodes > CFG_MAX_NODES) {
+		x->rc = err_set(x->e, ERR_INPUT, "%s: more than %d keys and values (aliases "
+				"expanding too far?)", x->file, CFG_MAX_NODES);
+		return NULL;
+	}
 	switch (y->type) {
 	case YAML_SCALAR_NODE:
 		if ((n = node_new(CFG_SCALAR, y->start_mark.line + 1)) == NULL)
-			return NULL;
+			goto nomem;
 		n->value = strndup((const char *)y->data.scalar.value, y->data.scalar.length);
 		if (n->value == NULL)
-			goto fail;
+			goto nomem;
 		/* a plain "~" or "null" is no value */
 		if (y->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
 		    (strcmp(n->value, "~") == 0 || strcmp(n->value, "null") == 0)) {
@@ -88,16 +167,22 @@ static struct config_node *copy_node(yaml_document_t *doc, yaml_node_t *y, int d
 		return n;
 	case YAML_SEQUENCE_NODE: {
 		yaml_node_item_t *it;
+		size_t i = 0;
 
 		if ((n = node_new(CFG_SEQ, y->start_mark.line + 1)) == NULL)
-			return NULL;
+			goto nomem;
 		for (it = y->data.sequence.items.start; it < y->data.sequence.items.top; it++) {
-			struct config_node *k = copy_node(doc, yaml_document_get_node(doc, *it),
-							  depth + 1);
+			struct config_node *k;
 
-			if (k == NULL || node_add(n, k) < 0) {
-				node_free(k);
+			snprintf(x->path + plen, sizeof(x->path) - plen, "%s%zu", plen ? "." : "",
+				 i++);
+			k = copy_node(x, yaml_document_get_node(x->doc, *it), depth + 1);
+			x->path[plen] = '\0';
+			if (k == NULL)
 				goto fail;
+			if (node_add(n, k) < 0) {
+				node_free(k);
+				goto nomem;
 			}
 		}
 		return n;
@@ -106,27 +191,40 @@ static struct config_node *copy_node(yaml_document_t *doc, yaml_node_t *y, int d
 		yaml_node_pair_t *pr;
 
 		if ((n = node_new(CFG_MAP, y->start_mark.line + 1)) == NULL)
-			return NULL;
+			goto nomem;
 		for (pr = y->data.mapping.pairs.start; pr < y->data.mapping.pairs.top; pr++) {
-			yaml_node_t *k = yaml_document_get_node(doc, pr->key);
+			yaml_node_t *k = yaml_document_get_node(x->doc, pr->key);
 			struct config_node *v;
 
-			if (k == NULL || k->type != YAML_SCALAR_NODE)
+			if (k == NULL || k->type != YAML_SCALAR_NODE) {
+				x->rc = err_set(x->e, ERR_INPUT, "%s:%zu: a key that is not plain "
+						"text", x->file,
+						k ? (size_t)k->start_mark.line + 1 : n->line);
 				goto fail;
-			v = copy_node(doc, yaml_document_get_node(doc, pr->value), depth + 1);
+			}
+			snprintf(x->path + plen, sizeof(x->path) - plen, "%s%.*s", plen ? "." : "",
+				 (int)k->data.scalar.length, (const char *)k->data.scalar.value);
+			v = copy_node(x, yaml_document_get_node(x->doc, pr->value), depth + 1);
+			x->path[plen] = '\0';
 			if (v == NULL)
 				goto fail;
 			v->key = strndup((const char *)k->data.scalar.value, k->data.scalar.length);
 			if (v->key == NULL || node_add(n, v) < 0) {
 				node_free(v);
-				goto fail;
+				goto nomem;
 			}
 		}
+		if (check_duplicates(x, n) < 0)
+			goto fail;
 		return n;
 	}
 	default:
+		x->rc = err_set(x->e, ERR_INPUT, "%s:%zu: not a plain YAML value", x->file,
+				(size_t)y->start_mark.line + 1);
 		return NULL;
 	}
+nomem:
+	x->rc = err_nomem(x->e);
 fail:
 	node_free(n);
 	return NULL;
@@ -185,18 +283,24 @@ int config_load(struct config **out, const char *path, struct err *e)
 	root = yaml_document_get_root_node(&doc);
 	if (root != NULL) {		/* an empty file is an empty configuration */
 		struct config_node *r;
+		struct copy_ctx x;
 
 		if (root->type != YAML_MAPPING_NODE) {
 			rc = err_set(e, ERR_INPUT, "%s:%zu: the configuration must be a mapping of keys",
 				     path, (size_t)root->start_mark.line + 1);
 			goto out;
 		}
-		if ((r = copy_node(&doc, root, 0)) == NULL) {
-			rc = err_set(e, ERR_INPUT, "%s: nested too deep or not a plain mapping", path);
+		memset(&x, 0, sizeof(x));
+		x.doc = &doc;
+		x.file = path;
+		x.e = e;
+		if ((r = copy_node(&x, root, 0)) == NULL) {
+			rc = x.rc;
 			goto out;
 		}
 		node_free(c->root);
 		c->root = r;
+		memcpy(c->warning, x.warning, sizeof(c->warning));
 	}
 	*out = c;
 	c = NULL;
@@ -243,6 +347,11 @@ void config_free(struct config *c)
 const char *config_path(const struct config *c)
 {
 	return c->path;
+}
+
+const char *config_warning(const struct config *c)
+{
+	return c->warning;
 }
 
 const struct config_node *config_node_get(const struct config_node *n, const char *path)

@@ -25,6 +25,11 @@ int config_empty(struct config **out, struct err *e);
 void config_free(struct config *c);
 /* The file it came from, "" when none. */
 const char *config_path(const struct config *c);
+/*
+ * What the file does that is allowed but likely a mistake (a key given twice: the last one
+ * counts), as "FILE:LINE: ..."; "" when nothing. planner_config() prints it.
+ */
+const char *config_warning(const struct config *c);
 
 /* The node at path, or NULL. path NULL or "" is the root. */
 const struct config_node *config_get(const struct config *c, const char *path);

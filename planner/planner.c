@@ -7,7 +7,11 @@
 
 int planner_config(const struct cmd_ctx *ctx, struct config **out, struct err *e)
 {
-	return config_open(out, ctx->config_path, e);
+	int rc = config_open(out, ctx->config_path, e);
+
+	if (rc == 0 && config_warning(*out)[0])
+		cmd_info(ctx, "capplan: warning: %s\n", config_warning(*out));
+	return rc;
 }
 
 /* usage.prefer (a list of sources, or one) decides overlapping usage for every command. */

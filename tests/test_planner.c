@@ -258,6 +258,76 @@ static void test_config_errors(void)
 	free(err);
 }
 
+/*
+ * A key given twice: the last one counts (as it always has: configs are overridden by
+ * appending), with a warning naming both lines. Aliases can expand a small file into
+ * millions of nodes ("billion laughs"): refused at load, before they take the memory.
+ */
+static void test_config_duplicates_and_alias_bomb(void)
+{
+	const char *dir = tu_tmpdir();
+	struct config *c = NULL;
+	struct err e = ERR_INIT;
+	char *err = NULL, args[1024];
+	double v;
+
+	tu_write(tu_path(dir, "dup.yaml"),
+		 "policy:\n  max_spot_share: 0.1\n  budget: 100\n  max_spot_share: 0.9\n");
+	CU_ASSERT_EQUAL_FATAL(config_load(&c, tu_path(dir, "dup.yaml"), &e), 0);
+	CU_ASSERT_EQUAL(config_double(c, "policy.max_spot_share", 0, &v, &e), 0);
+	CU_ASSERT_DOUBLE_EQUAL(v, 0.9, 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(config_warning(c), "dup.yaml:4: \"policy.max_spot_share\" is "
+				      "given twice (first at line 2): the last one counts"));
+	config_free(c);
+	c = NULL;
+	/* the same key in two different mappings, or in two list items, is no duplicate */
+	tu_write(tu_path(dir, "ok.yaml"),
+		 "policy:\n  budget: 5\napply:\n  budget: 6\n"
+		 "quotas:\n  - {provider: aws, region: r1, gpus: 1}\n"
+		 "  - {provider: aws, region: r2, gpus: 2}\n");
+	CU_ASSERT_EQUAL_FATAL(config_load(&c, tu_path(dir, "ok.yaml"), &e), 0);
+	CU_ASSERT_EQUAL(config_double(c, "policy.budget", 0, &v, &e), 0);
+	CU_ASSERT_DOUBLE_EQUAL(v, 5, 0);
+	CU_ASSERT_STRING_EQUAL(config_warning(c), "");
+	config_free(c);
+	c = NULL;
+	tu_write(tu_path(dir, "dupq.yaml"),
+		 "quotas:\n  - {provider: aws, region: r1, gpus: 1, gpus: 3}\n");
+	CU_ASSERT_EQUAL_FATAL(config_load(&c, tu_path(dir, "dupq.yaml"), &e), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(config_warning(c), "dupq.yaml:2: \"quotas.0.gpus\" is given "
+				      "twice"));
+	config_free(c);
+	c = NULL;
+	/* 9^8 = 43 million scalars from eight lines: refused, not expanded */
+	tu_write(tu_path(dir, "bomb.yaml"),
+		 "a: &a [x, x, x, x, x, x, x, x, x]\n"
+		 "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+		 "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+		 "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+		 "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\n"
+		 "f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
+		 "g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]\n"
+		 "h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]\n");
+	CU_ASSERT_EQUAL(config_load(&c, tu_path(dir, "bomb.yaml"), &e), ERR_INPUT);
+	CU_ASSERT_PTR_NULL(c);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "bomb.yaml: more than 100000 keys and values"));
+	snprintf(args, sizeof(args), "--config '%s' prices list", tu_path(dir, "bomb.yaml"));
+	CU_ASSERT_EQUAL(tu_capplan(dir, args, NULL, &err), 2);
+	free(err);
+	/* the command warns and goes on (exit 0); -q keeps it quiet */
+	snprintf(args, sizeof(args), "--config '%s' --db s.db prices list", tu_path(dir, "dup.yaml"));
+	CU_ASSERT_EQUAL(tu_capplan(dir, args, NULL, &err), 0);
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "capplan: warning: "));
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "dup.yaml:4: \"policy.max_spot_share\" is given "
+					     "twice (first at line 2): the last one counts\n"));
+	free(err);
+	snprintf(args, sizeof(args), "-q --config '%s' --db s.db prices list",
+		 tu_path(dir, "dup.yaml"));
+	CU_ASSERT_EQUAL(tu_capplan(dir, args, NULL, &err), 0);
+	CU_ASSERT_PTR_NULL(err && strstr(err, "warning"));
+	free(err);
+}
+
 static void test_config_paths(void)
 {
 	const char *dir = tu_tmpdir();
@@ -441,6 +511,58 @@ static void test_forecast_config_seasons(void)
 	free(out);
 }
 
+/*
+ * The plan's inputs and policy are stored as JSON (report weekly reads the forecast run back
+ * from them): a config path with a quote and a backslash, longer than any fixed buffer, must
+ * still make valid JSON that names it whole.
+ */
+static void test_plan_inputs_json(void)
+{
+	const char *dir = tu_tmpdir();
+	char sub[700], cfgpath[1024], args[2048], *out = NULL, *err = NULL, *text;
+	size_t len = 0, cap_ = 1 << 16;
+	int h;
+
+	/* two folders of 200 characters: the path is past 400 characters */
+	snprintf(sub, sizeof(sub), "%s/%0200d/%0200d", dir, 1, 2);
+	snprintf(args, sizeof(args), "mkdir -p '%s'", sub);
+	CU_ASSERT_EQUAL_FATAL(tu_sh(dir, args, NULL, NULL), 0);
+	snprintf(cfgpath, sizeof(cfgpath), "%s/we\"ird\\name.yaml", sub);
+	tu_write(cfgpath, "policy:\n  max_spot_share: 0.25\n");
+	tu_write(tu_path(dir, "o.csv"), "provider,region,instance_type,gpu_model,gpus_per_instance,"
+		 "vcpus,memory_gib,ondemand_hourly,spot_hourly,reserved_1y_hourly,reserved_3y_hourly,"
+		 "spot_interruption_rate\naws,us-east-1,g4dn.xlarge,T4,1,4,16,1.0,0.3,0.5,,\n");
+	text = malloc(cap_);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	len = (size_t)snprintf(text, cap_, "timestamp,gpu_model,gpus\n");
+	for (h = 0; h < 72; h++)
+		len += (size_t)snprintf(text + len, cap_ - len, "2026-11-%02dT%02d:00:00Z,T4,%d\n",
+					1 + h / 24, h % 24, 4 + h % 3);
+	tu_write(tu_path(dir, "u.csv"), text);
+	free(text);
+	snprintf(args, sizeof(args), "B=\"$CAPPLAN_BIN\"; C='%s'; $B --db s.db --config \"$C\" "
+		 "prices import o.csv && $B --db s.db --config \"$C\" usage import u.csv && "
+		 "$B -q --db s.db --config \"$C\" forecast --horizon 24 && "
+		 "$B --db s.db --config \"$C\" plan --json > /dev/null", cfgpath);
+	CU_ASSERT_EQUAL_FATAL(tu_sh(dir, args, NULL, &err), 0);
+	free(err);
+	err = NULL;
+	tu_write(tu_path(dir, "check.py"),
+		 "import json, sqlite3, sys\n"
+		 "row = sqlite3.connect('s.db').execute("
+		 "'select inputs_json, policy_json from plans order by id desc').fetchone()\n"
+		 "i, p = json.loads(row[0]), json.loads(row[1])\n"
+		 "print(i['config'] == sys.argv[1], i['forecast_run'], i['quantile'], "
+		 "p['max_spot_share'], p['relax'])\n");
+	snprintf(args, sizeof(args), "python3 check.py '%s'", cfgpath);
+	CU_ASSERT_EQUAL(tu_sh(dir, args, &out, &err), 0);
+	CU_ASSERT_STRING_EQUAL(out ? out : "", "True 1 p90 0.25 False\n");
+	if (err && *err)
+		fprintf(stderr, "%s\n", err);
+	free(out);
+	free(err);
+}
+
 void planner_suite_register(void)
 {
 	CU_pSuite s = CU_add_suite("planner", NULL, NULL);
@@ -454,6 +576,8 @@ void planner_suite_register(void)
 	CU_add_test(s, "config: bad YAML and missing files exit 2 with file and line",
 		    test_config_errors);
 	CU_add_test(s, "config: dotted paths, typed getters, set", test_config_paths);
+	CU_add_test(s, "config: a key given twice warns (last counts), alias bombs refused",
+		    test_config_duplicates_and_alias_bomb);
 	CU_add_test(s, "store: migrations, WAL, rollback, newer schema refused",
 		    test_store_migrations_and_rollback);
 	CU_add_test(s, "GPU names made canonical", test_gpu_names);
@@ -463,4 +587,6 @@ void planner_suite_register(void)
 	CU_add_test(s, "forecast --input: span bound, short series skipped in backtest",
 		    test_forecast_input_bounds);
 	CU_add_test(s, "forecast.seasons from the config", test_forecast_config_seasons);
+	CU_add_test(s, "plan: inputs and policy stored as valid JSON whatever the config path",
+		    test_plan_inputs_json);
 }

@@ -8,6 +8,7 @@
 #include "tests/testutil.h"
 #include "util/buf.h"
 #include "util/csv.h"
+#include "util/err.h"
 #include "util/jw.h"
 #include "util/tm.h"
 
@@ -205,6 +206,30 @@ static void test_buf_grow_array(void)
 	free(v);
 }
 
+/*
+ * Errors are printed as one line (capplan CMD: MESSAGE): text that comes from elsewhere (a
+ * server's error string, yajl's "lexical error: ...\n") must not break it into several lines
+ * or carry terminal escapes.
+ */
+static void test_err_one_line(void)
+{
+	struct err e = ERR_INIT;
+
+	CU_ASSERT_EQUAL(err_set(&e, ERR_RUNTIME, "prometheus: %s: the answer is not JSON: %s",
+				"http://127.0.0.1:9", "lexical error: invalid char in json text.\n"),
+			ERR_RUNTIME);
+	CU_ASSERT_STRING_EQUAL(e.msg, "prometheus: http://127.0.0.1:9: the answer is not JSON: "
+			       "lexical error: invalid char in json text.");
+	err_set(&e, ERR_INPUT, "bad_data: %s", "line one\r\nline two\t\x1b[31mred\x7f");
+	CU_ASSERT_STRING_EQUAL(e.msg, "bad_data: line one  line two  [31mred");
+	CU_ASSERT_EQUAL(e.code, ERR_INPUT);
+	/* UTF-8 is text, not a control character */
+	err_set(&e, ERR_INPUT, "%s", "\xc3\xa9t\xc3\xa9\n\n");
+	CU_ASSERT_STRING_EQUAL(e.msg, "\xc3\xa9t\xc3\xa9");
+	CU_ASSERT_EQUAL(err_wrap(&e, "%s", "file.csv\n"), ERR_INPUT);
+	CU_ASSERT_STRING_EQUAL(e.msg, "file.csv : \xc3\xa9t\xc3\xa9");
+}
+
 void util_suite_register(void)
 {
 	CU_pSuite s = CU_add_suite("util", NULL, NULL);
@@ -218,4 +243,6 @@ void util_suite_register(void)
 	CU_add_test(s, "jw: shortest numbers, null for NAN, escapes", test_jw_numbers);
 	CU_add_test(s, "buf: growth", test_buf);
 	CU_add_test(s, "buf: arrays grow by doubling, overflow refused", test_buf_grow_array);
+	CU_add_test(s, "err: messages stay one line without control characters",
+		    test_err_one_line);
 }

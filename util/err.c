@@ -5,6 +5,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+/*
+ * A message is printed as one line (capplan CMD: MESSAGE), and parts of it come from
+ * elsewhere: a server's error text, yajl's messages (which end in a newline), a file name.
+ * Control characters become spaces (no line breaks, no terminal escapes) and trailing
+ * blanks go; UTF-8 is kept.
+ */
+static void one_line(char *s)
+{
+	size_t n = 0, i;
+
+	for (i = 0; s[i]; i++) {
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			s[i] = ' ';
+		if (s[i] != ' ')
+			n = i + 1;
+	}
+	s[n] = '\0';
+}
+
 int err_set(struct err *e, int code, const char *fmt, ...)
 {
 	va_list ap;
@@ -15,6 +34,7 @@ int err_set(struct err *e, int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
 	va_end(ap);
+	one_line(e->msg);
 	return code;
 }
 
@@ -30,6 +50,7 @@ int err_wrap(struct err *e, const char *fmt, ...)
 	va_end(ap);
 	memcpy(old, e->msg, sizeof(old));
 	snprintf(e->msg, sizeof(e->msg), "%s: %s", head, old);
+	one_line(e->msg);
 	return e->code;
 }
 
