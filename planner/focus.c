@@ -31,6 +31,7 @@
 #define MAX_COMMITMENTS 100000
 #define MAX_PERIOD (62 * TM_DAY)
 #define MAX_GPUS 1e7			/* the usage CSV's bound (planner/load.c) */
+#define MAX_HOURLY 1000.0		/* USD per instance-hour: the offerings CSV's bound */
 #define MIN_TIME 946684800LL		/* 2000-01-01: earlier is a broken clock */
 #define MAX_TIME 4102444800LL		/* 2100-01-01 */
 
@@ -42,7 +43,7 @@ const char *focus_reason_text(int reason)
 		"ConsumedQuantity is not a number in 0..1e7 GPUs",
 		"ConsumedUnit is not a unit of time",
 		"x_SkuDetails is not a JSON object",
-		"EffectiveCost is not a number",
+		"EffectiveCost is not a number in 0..1000 USD per instance-hour",
 	};
 	return reason >= 0 && reason < FOCUS_NREASONS ? text[reason] : "malformed";
 }
@@ -724,7 +725,14 @@ static int do_row(struct ctx *c, struct err *e)
 		return malformed(c, FOCUS_BAD_QUANTITY, e);
 
 	if (*cd_id) {
-		if (number(field(c, C_EFFECTIVE), &cost) < 0)
+		/*
+		 * The commitment's effective price is its rows' cost over their hours: a
+		 * negative cost (-50) or 1e308 became a price of -50 or 1e308 USD an hour
+		 * that the planner counts as owned capacity. The offerings CSV's bound holds.
+		 */
+		if (number(field(c, C_EFFECTIVE), &cost) < 0 || cost < 0 ||
+		    cost > MAX_HOURLY * MAX_GPUS * (double)(end - start) / TM_HOUR ||
+		    (inst_hours > 0 && cost / inst_hours > MAX_HOURLY))
 			return malformed(c, FOCUS_BAD_COST, e);
 		if ((ca = commitment(c, cd_id, provider, e)) == NULL)
 			return ERR_INPUT;

@@ -22,7 +22,7 @@ enum focus_reason {
 	FOCUS_BAD_QUANTITY,	/* ConsumedQuantity not a number in 0..1e7 GPUs */
 	FOCUS_BAD_UNIT,		/* ConsumedUnit not a time unit on a GPU row */
 	FOCUS_BAD_SKU_DETAILS,	/* x_SkuDetails not a JSON object */
-	FOCUS_BAD_COST,		/* EffectiveCost not a number on a commitment row */
+	FOCUS_BAD_COST,		/* EffectiveCost on a commitment row not in 0..1000/h */
 	FOCUS_NREASONS
 };
 /* PricingCategory, as the clouds write it in any case ("committed" in Google's exports). */

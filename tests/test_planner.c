@@ -563,6 +563,33 @@ static void test_plan_inputs_json(void)
 	free(err);
 }
 
+/*
+ * forecast --input: a value too large to forecast (1e308: the intervals came out "inf" in the
+ * CSV, exit 0) is refused with its line; a large but sane series forecasts to finite numbers.
+ */
+static void test_forecast_input_huge_values(void)
+{
+	const char *dir;
+	char *out = NULL, *err = NULL;
+
+	fresh(&dir);
+	tu_write(tu_path(dir, "s.csv"), "series,timestamp,value\na,2026-11-01T00:00:00Z,1\n"
+		 "a,2026-11-01T01:00:00Z,1e308\n");
+	CU_ASSERT_EQUAL(cap(dir, "forecast --input s.csv --horizon 2", &out, &err), 2);
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "s.csv:3: \"value\" is \"1e308\", past 1e+15 in "
+					     "size"));
+	free(out);
+	free(err);
+	tu_write(tu_path(dir, "s.csv"), "series,timestamp,value\na,2026-11-01T00:00:00Z,-1e15\n"
+		 "a,2026-11-01T01:00:00Z,1e15\n");
+	CU_ASSERT_EQUAL(cap(dir, "forecast --input s.csv --horizon 2", &out, &err), 0);
+	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "a,2026-11-01T03:00:00Z,"));
+	CU_ASSERT_PTR_NULL(out && strstr(out, "inf"));
+	CU_ASSERT_PTR_NULL(out && strstr(out, "nan"));
+	free(out);
+	free(err);
+}
+
 void planner_suite_register(void)
 {
 	CU_pSuite s = CU_add_suite("planner", NULL, NULL);
@@ -589,4 +616,6 @@ void planner_suite_register(void)
 	CU_add_test(s, "forecast.seasons from the config", test_forecast_config_seasons);
 	CU_add_test(s, "plan: inputs and policy stored as valid JSON whatever the config path",
 		    test_plan_inputs_json);
+	CU_add_test(s, "forecast --input: values too large to forecast are refused",
+		    test_forecast_input_huge_values);
 }

@@ -379,6 +379,69 @@ static void test_cli_focus_bounds(void)
 	free(src);
 }
 
+/* src with the first "from" replaced by "to" (the caller frees); NULL when from is absent. */
+static char *replace_once(const char *src, const char *from, const char *to)
+{
+	const char *at = strstr(src, from);
+	size_t n;
+	char *s;
+
+	if (at == NULL)
+		return NULL;
+	n = strlen(src) - strlen(from) + strlen(to) + 1;
+	if ((s = malloc(n)) == NULL)
+		return NULL;
+	snprintf(s, n, "%.*s%s%s", (int)(at - src), src, to, at + strlen(from));
+	return s;
+}
+
+/*
+ * A commitment row's EffectiveCost becomes the commitment's effective price: -50 or 1e308
+ * (or 2000 USD for one instance-hour) were stored as that price, even with --strict. Now
+ * malformed: counted and skipped, fatal with --strict, the store unchanged.
+ */
+static void test_cli_commitment_cost_bounds(void)
+{
+	static const char *const bad[] = { "-50", "1e308", "2000" };
+	const char *dir = tu_tmpdir();
+	char *src = tu_read(tu_src("tests/data/usage/aws_focus12.csv"), NULL), *f, *err = NULL;
+	char *out, to[64], args[1024];
+	size_t i;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(src);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(to, sizeof(to), ",Hours,,%s,,Committed,", bad[i]);
+		f = replace_once(src, ",Hours,,15,,Committed,", to);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+		tu_write(tu_path(dir, "bad.csv"), f);
+		free(f);
+		CU_ASSERT_EQUAL(tu_capplan(dir, "--db u.db usage import --strict --focus bad.csv",
+					   NULL, &err), 2);
+		CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "bad.csv:4: EffectiveCost is not a number "
+						     "in 0..1000 USD per instance-hour (--strict)"));
+		free(err);
+		err = NULL;
+		out = run_ok(dir, "--db u.db commitments list --json");
+		CU_ASSERT_STRING_EQUAL(out, "[]\n");
+		free(out);
+	}
+	/* without --strict: skipped and counted; the usage of the other rows is imported */
+	CU_ASSERT_EQUAL(tu_capplan(dir, "--db u.db usage import --focus bad.csv", NULL, &err), 0);
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "skipped 1 malformed rows: EffectiveCost"));
+	free(err);
+	out = run_ok(dir, "--db u.db commitments list --json");
+	CU_ASSERT_STRING_EQUAL(out, "[]\n");
+	free(out);
+	/* the fixture as it is: one commitment at 15 USD an hour */
+	snprintf(args, sizeof(args), "--db u.db usage import --focus --strict '%s'",
+		 tu_src("tests/data/usage/aws_focus12.csv"));
+	CU_ASSERT_EQUAL(tu_capplan(dir, args, NULL, NULL), 0);
+	out = run_ok(dir, "--db u.db commitments list --json");
+	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "\"effective_hourly\":15,"));
+	free(out);
+	free(src);
+}
+
 static void test_cli_reimport_replaces(void)
 {
 	const char *dir = tu_tmpdir();
@@ -951,6 +1014,8 @@ void usage_suite_register(void)
 	CU_add_test(s, "focus: the FinOps sample, catalog vs unmatched", test_focus_sample);
 	CU_add_test(s, "cli: --strict exits 2 with the store unchanged; skips counted",
 		    test_cli_strict_and_skips);
+	CU_add_test(s, "cli: a commitment's EffectiveCost outside 0..1000 an hour is malformed",
+		    test_cli_commitment_cost_bounds);
 	CU_add_test(s, "cli: FOCUS quantities and times out of range; options in any order",
 		    test_cli_focus_bounds);
 	CU_add_test(s, "cli: re-import replaces its window; gaps; gzip", test_cli_reimport_replaces);
