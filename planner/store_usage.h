@@ -36,6 +36,15 @@ int store_usage_sources(struct store *s, struct store_usage_source **out, size_t
 			struct err *e);
 
 /*
+ * The providers ("aws", "gcp", ...) whose FOCUS export was imported (`usage import --focus`,
+ * sources "focus:PROVIDER") for hours overlapping [from, end), sorted, each once. Every
+ * import counts, not only the latest of each source: an older export still covers its
+ * window. Caller frees with store_strv_free.
+ */
+int store_usage_focus_providers(struct store *s, int64_t from, int64_t end, char ***out,
+				size_t *n, struct err *e);
+
+/*
  * Sets the source preference of this connection (config `usage.prefer`): where sources
  * overlap for a model and hour, the first listed wins, then unlisted sources by latest
  * import. An entry is a source name ("focus:aws"), a kind ("prometheus" = every

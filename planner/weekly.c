@@ -3,6 +3,7 @@
 #include "planner/plan.h"
 #include "planner/realize.h"
 #include "planner/store_reports.h"
+#include "planner/store_usage.h"
 #include "util/tm.h"
 
 #include <math.h>
@@ -44,11 +45,20 @@ struct weekly {
 	char *notes[16];
 	size_t nnotes;
 	double share;
-	/* commitments imported from FOCUS exports held during the week: when there are any,
-	 * "as used" counts them instead of the plan's (see owned_load) */
+	/* commitments imported from FOCUS exports held during the week: "as used" counts them
+	 * for their providers instead of the plan's (see owned_load, sources) */
 	struct reports_held *held;
 	char (*held_ids)[256];
 	size_t nheld;
+	/* per provider, sorted: whose commitments "as used" counts (see sources) */
+	struct prov_src *provs;
+	struct reports_commit_source *by_provider;
+	size_t nprovs;
+};
+
+struct prov_src {
+	char name[32];
+	int focus;	/* the store holds this provider's FOCUS data for the week */
 };
 
 static void note(struct weekly *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -86,6 +96,8 @@ void weekly_free(struct weekly *w)
 	free(w->commits);
 	free(w->held);
 	free(w->held_ids);
+	free(w->provs);
+	free(w->by_provider);
 	for (i = 0; i < w->nnotes; i++)
 		free(w->notes[i]);
 	free(w);
@@ -208,6 +220,20 @@ static void planned(struct weekly *w, const struct plan_result *p, int basis, si
 	}
 }
 
+/*
+ * Whether "as used" takes provider's commitments from FOCUS exports (1) or from the
+ * week's plan (0): decided once per provider by sources().
+ */
+static int prov_focus(const struct weekly *w, const char *provider)
+{
+	size_t i;
+
+	for (i = 0; i < w->nprovs; i++)
+		if (strcasecmp(w->provs[i].name, provider) == 0)
+			return w->provs[i].focus;
+	return 0;
+}
+
 /* GPUs plan p holds in commitments for GPU model name. */
 static double held(const struct plan_result *p, const char *name)
 {
@@ -237,11 +263,22 @@ static double owned_gpus(const struct weekly *w, const char *name, int64_t ts)
 	return g;
 }
 
-/* GPUs of model name held at hour ts as "as used" counts them: imported, else p's. */
+/*
+ * GPUs of model name held at hour ts as "as used" counts them: per provider, the imported
+ * ones where the store has the provider's FOCUS data for the week, else p's.
+ */
 static double held_used(const struct weekly *w, const struct plan_result *p, const char *name,
 			int64_t ts)
 {
-	return w->nheld ? owned_gpus(w, name, ts) : held(p, name);
+	double g = owned_gpus(w, name, ts);
+	size_t i;
+
+	for (i = 0; p && i < p->noffers; i++)
+		if (strcmp(p->offers[i].gpu_model, name) == 0 &&
+		    !prov_focus(w, p->offers[i].provider))
+			g += (double)(p->rp.reserved[i * 2] + p->rp.reserved[i * 2 + 1]) *
+			     p->offers[i].gpus;
+	return g;
 }
 
 /*
@@ -326,8 +363,105 @@ out:
 }
 
 /*
- * As used: the commitments held (imported from FOCUS exports when the store has any for
- * the week, else p's), the rest of each hour's real demand bought cheapest under p.
+ * Adds provider to the list (or marks it focus): see sources().
+ */
+static int prov_add(struct weekly *w, size_t *cap, const char *provider, int focus,
+		    struct err *e)
+{
+	size_t i;
+
+	for (i = 0; i < w->nprovs; i++)
+		if (strcasecmp(w->provs[i].name, provider) == 0) {
+			w->provs[i].focus |= focus;
+			return 0;
+		}
+	if (w->nprovs == *cap) {
+		size_t nc = *cap ? 2 * *cap : 4;
+		struct prov_src *v = realloc(w->provs, nc * sizeof(*v));
+
+		if (v == NULL)
+			return err_nomem(e);
+		w->provs = v;
+		*cap = nc;
+	}
+	snprintf(w->provs[w->nprovs].name, sizeof(w->provs[0].name), "%s", provider);
+	w->provs[w->nprovs++].focus = focus;
+	return 0;
+}
+
+static int prov_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct prov_src *)a)->name, ((const struct prov_src *)b)->name);
+}
+
+/*
+ * Whose commitments "as used" counts, per provider. A FinOps team imports one provider's
+ * FOCUS export at a time, so the choice cannot be all or nothing: a provider is "focus"
+ * when the store holds its FOCUS data for the week (an import of its export overlapping
+ * the week, or one of its imported commitments held in the week), and then what the export
+ * shows held is all that counts for it (an export that shows none held means none, not the
+ * plan's). Every other provider where the plan reserved capacity keeps the plan's. Runs
+ * after owned_load (w->held) and before anything counts commitments.
+ */
+static int sources(struct weekly *w, struct store *st, const struct plan_result *pl,
+		   struct err *e)
+{
+	int64_t ws = w->rw.week_start;
+	char **fp = NULL;
+	size_t nfp = 0, cap = 0, i, k, nfocus = 0;
+	int rc;
+
+	if ((rc = store_usage_focus_providers(st, ws, ws + WK * TM_HOUR, &fp, &nfp, e)) < 0)
+		goto out;
+	for (i = 0; i < nfp; i++)
+		if ((rc = prov_add(w, &cap, fp[i], 1, e)) < 0)
+			goto out;
+	for (i = 0; i < w->nheld; i++)
+		if ((rc = prov_add(w, &cap, w->offs[w->held[i].offer].provider, 1, e)) < 0)
+			goto out;
+	for (i = 0; pl && i < pl->noffers; i++)
+		if (pl->rp.reserved[i * 2] + pl->rp.reserved[i * 2 + 1] > 0 &&
+		    (rc = prov_add(w, &cap, pl->offers[i].provider, 0, e)) < 0)
+			goto out;
+	if (w->nprovs)
+		qsort(w->provs, w->nprovs, sizeof(*w->provs), prov_cmp);
+	if ((w->by_provider = calloc(w->nprovs + 1, sizeof(*w->by_provider))) == NULL) {
+		rc = err_nomem(e);
+		goto out;
+	}
+	for (i = 0; i < w->nprovs; i++) {
+		const struct prov_src *ps = &w->provs[i];
+		int planned_n = 0, held_n = 0;
+
+		w->by_provider[i].provider = ps->name;
+		w->by_provider[i].source = ps->focus ? "focus" : "plan";
+		nfocus += ps->focus != 0;
+		if (!ps->focus)
+			continue;
+		/* the plan reserved here but the export shows nothing held: say why it drops */
+		for (k = 0; pl && k < pl->noffers; k++)
+			if (strcasecmp(pl->offers[k].provider, ps->name) == 0)
+				planned_n += pl->rp.reserved[k * 2] + pl->rp.reserved[k * 2 + 1];
+		for (k = 0; k < w->nheld; k++)
+			held_n += strcasecmp(w->offs[w->held[k].offer].provider, ps->name) == 0;
+		if (planned_n > 0 && held_n == 0)
+			note(w, "%s: its FOCUS export covers the week and shows no commitment held, "
+			     "so the plan's %d %s commitments are not counted as used", ps->name,
+			     planned_n, ps->name);
+	}
+	w->rw.commitments_source = w->nprovs == 0 ? (pl ? "plan" : NULL) :
+				   nfocus == w->nprovs ? "focus" : nfocus ? "mixed" : "plan";
+	w->rw.nby_provider = w->nprovs;
+	w->rw.by_provider = w->by_provider;
+out:
+	store_strv_free(fp, nfp);
+	return rc;
+}
+
+/*
+ * As used: the commitments held (per provider, imported from FOCUS exports when the store
+ * has the provider's for the week, else p's), the rest of each hour's real demand bought
+ * cheapest under p.
  */
 static int used(struct weekly *w, const struct plan_result *p, struct err *e)
 {
@@ -365,9 +499,11 @@ static int used(struct weekly *w, const struct plan_result *p, struct err *e)
 				acc(w, REPORTS_USED, t / 24, hd->offer, hd->term, hd->count,
 				    hd->count * hd->hourly);
 		}
-		for (i = 0; !w->nheld && i < n; i++) {
+		for (i = 0; i < n; i++) {
 			int r1 = p->rp.reserved[i * 2], r3 = p->rp.reserved[i * 2 + 1];
 
+			if (prov_focus(w, p->offers[i].provider))
+				continue;	/* counted from the imported ones above */
 			if (r1 > 0)
 				acc(w, REPORTS_USED, t / 24, plan_offer(w, p, i), 0, r1,
 				    r1 * p->offers[i].reserved_1y);
@@ -948,7 +1084,8 @@ int weekly_build(struct weekly **out, struct store *st, struct config *cfg, int6
 			goto out;
 	if ((rc = owned_load(w, st, e)) < 0)
 		goto out;
-	w->rw.commitments_source = w->nheld ? "focus" : pl ? "plan" : NULL;
+	if ((rc = sources(w, st, pl, e)) < 0)
+		goto out;
 	/* the planner prices owned commitments at 0 (sunk cost): say so where the two differ */
 	if (w->nheld && pl)
 		note(w, "as used counts what the commitments imported from FOCUS exports cost; "

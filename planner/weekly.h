@@ -2,8 +2,9 @@
 #define PLANNER_WEEKLY_H
 /*
  * Gathers `capplan report weekly` from the store: the plan covering the week (as planned),
- * the usage of the week priced by realize_cover() under the commitments held (as used: those
- * imported from FOCUS exports active in the week when the store has any, else the plan's),
+ * the usage of the week priced by realize_cover() under the commitments held (as used, per
+ * provider: those imported from FOCUS exports when the store holds that provider's for the
+ * week, else the plan's),
  * last week's forecast against what happened, next week's forecast, plan, commitment
  * recommendations and levers. The result owns everything its report view points to.
  */

@@ -66,7 +66,7 @@ static void card(FILE *f, double v, const char *what)
 
 int reports_weekly_html(FILE *f, const struct reports_weekly *w, struct err *e)
 {
-	char a[TM_ISO_LEN], b[TM_ISO_LEN], line[200];
+	char a[TM_ISO_LEN], b[TM_ISO_LEN], line[1024];
 	const char *keys[64];
 	const char **labels = NULL;
 	double od = rp_ondemand_only(w), used = rp_sum(w, REPORTS_USED, -1, NULL, NULL);

@@ -139,8 +139,8 @@ struct reports_model_week {
 	const double *actual;		/* GPUs in use, NAN = not imported */
 	const double *mean, *p10, *p90, *lo95, *hi95;	/* forecast band, NAN = none */
 	/* GPUs held by commitments each hour: the reported week as "as used" counts them
-	 * (see commitments_source: the plan's, or those imported from FOCUS exports), next
-	 * week as planned */
+	 * (see by_provider: per provider the plan's, or those imported from FOCUS exports),
+	 * next week as planned */
 	const double *reserved;
 	double demand_gpu_hours;	/* last week, real */
 	double reserved_gpu_hours;	/* last week, held */
@@ -165,7 +165,7 @@ struct reports_commit {
 
 /*
  * A commitment the organisation held last week, as imported from FOCUS exports (`capplan
- * commitments list`): what "as used" priced when the store holds any active in the week.
+ * commitments list`): what "as used" priced for its provider (see by_provider).
  */
 struct reports_held {
 	const char *id;		/* the provider's CommitmentDiscountId */
@@ -175,6 +175,12 @@ struct reports_held {
 	double hourly;		/* USD per instance-hour, amortized (EffectiveCost) */
 	int64_t from, until;	/* the hours of the week it was held: [from, until) */
 	int64_t expires_by;	/* the latest it can expire; 0 = unknown */
+};
+
+/* Where "as used" took one provider's commitments from. */
+struct reports_commit_source {
+	const char *provider;	/* "aws", ... */
+	const char *source;	/* "focus" or "plan" */
 };
 
 /* A lever: what moving one constraint would save next week (negative = would cost). */
@@ -203,13 +209,24 @@ struct reports_weekly {
 	size_t nnotes;
 	const char *const *notes;	/* what was missing and what was done about it */
 	/*
-	 * Whose commitments "as used" (utilization, coverage, reserved spend) counts: "focus"
-	 * = those imported from FOCUS exports (held), "plan" = the week's plan's, NULL = none
-	 * (no plan and none imported).
+	 * Whose commitments "as used" (utilization, coverage, reserved spend) counts, decided
+	 * per provider (see by_provider): "focus" = every provider listed counts those imported
+	 * from FOCUS exports (held), "plan" = every one counts the week's plan's (also when
+	 * none is listed but there is a plan), "mixed" = some of each, NULL = none (no plan and
+	 * nothing imported).
 	 */
 	const char *commitments_source;
+	/*
+	 * Per provider, sorted: "focus" when the store holds that provider's FOCUS data for the
+	 * week (a `usage import --focus` of its export overlapping the week, or an imported
+	 * commitment of it held in the week: then what the export shows held is all that
+	 * counts, none held meaning none), else "plan" when the week's plan reserved capacity
+	 * there. A provider with neither has no commitments to count and is not listed.
+	 */
+	size_t nby_provider;
+	const struct reports_commit_source *by_provider;
 	size_t nheld;
-	const struct reports_held *held;	/* with "focus": the commitments counted */
+	const struct reports_held *held;	/* the imported commitments counted */
 };
 
 /* Sums charges of one basis; type -1 = all types; offer (size_t)-1 = all offerings. */

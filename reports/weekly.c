@@ -10,6 +10,7 @@
 #include "util/tm.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,6 +100,55 @@ size_t rp_keys(const struct reports_weekly *w, int by_model, const char **out, s
 	return n;
 }
 
+/* Appends to out (of size n, holding len bytes); truncates, never overflows. */
+static size_t cat(char *out, size_t n, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static size_t cat(char *out, size_t n, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+	int k;
+
+	if (len + 1 >= n)
+		return len;
+	va_start(ap, fmt);
+	k = vsnprintf(out + len, n - len, fmt, ap);
+	va_end(ap);
+	if (k < 0)
+		return len;
+	return len + (size_t)k < n ? len + (size_t)k : n - 1;
+}
+
+/* Some providers' commitments from FOCUS exports, the others' from the plan: each named. */
+static void mixed_line(const struct reports_weekly *w, char *out, size_t n)
+{
+	size_t len = 0, i, k;
+
+	len = cat(out, n, len, "Commitments as used, per provider:");
+	for (i = 0; i < w->nby_provider; i++) {
+		const struct reports_commit_source *s = &w->by_provider[i];
+		const char *sep = i + 1 < w->nby_provider ? ";" : ".";
+		size_t nh = 0;
+		double h = 0;
+
+		if (strcmp(s->source, "focus") != 0) {
+			len = cat(out, n, len, " %s the week's plan's (no FOCUS export of %s covers "
+				  "the week)%s", s->provider, s->provider, sep);
+			continue;
+		}
+		for (k = 0; k < w->nheld; k++)
+			if (strcmp(w->offers[w->held[k].offer].provider, s->provider) == 0) {
+				nh++;
+				h += (double)w->held[k].count * w->held[k].hourly;
+			}
+		if (nh)
+			len = cat(out, n, len, " %s from FOCUS exports (%zu held, %.2f USD/h when all "
+				  "are held)%s", s->provider, nh, h, sep);
+		else
+			len = cat(out, n, len, " %s from FOCUS exports (none held)%s", s->provider,
+				  sep);
+	}
+}
+
 /* One sentence on whose commitments "as used" counted (plain text, no markup). */
 void rp_source_line(const struct reports_weekly *w, char *out, size_t n)
 {
@@ -110,6 +160,8 @@ void rp_source_line(const struct reports_weekly *w, char *out, size_t n)
 	if (w->commitments_source && strcmp(w->commitments_source, "focus") == 0)
 		snprintf(out, n, "Commitments as used: %zu held, imported from FOCUS exports "
 			 "(capplan commitments list), %.2f USD/h when all are held.", w->nheld, h);
+	else if (w->commitments_source && strcmp(w->commitments_source, "mixed") == 0)
+		mixed_line(w, out, n);
 	else if (w->commitments_source)
 		snprintf(out, n, "Commitments as used: the week's plan's (none imported from FOCUS "
 			 "exports for the week).");
@@ -167,7 +219,7 @@ static void md_text(FILE *f, const char *s)
 
 int reports_weekly_md(FILE *f, const struct reports_weekly *w, struct err *e)
 {
-	char a[TM_ISO_LEN], b[TM_ISO_LEN], line[200];
+	char a[TM_ISO_LEN], b[TM_ISO_LEN], line[1024];
 	const char *keys[64];
 	double od = rp_ondemand_only(w);
 	size_t i, n, m;
@@ -400,6 +452,11 @@ int reports_weekly_json(FILE *f, const struct reports_weekly *w, struct err *e)
 	}
 	jw_arr_end(j);
 	jw_kstr(j, "commitments_source", w->commitments_source);
+	jw_key(j, "commitments_source_by_provider");
+	jw_obj(j);
+	for (i = 0; i < w->nby_provider; i++)
+		jw_kstr(j, w->by_provider[i].provider, w->by_provider[i].source);
+	jw_obj_end(j);
 	jw_key(j, "commitments_held");
 	jw_arr(j);
 	for (i = 0; i < w->nheld; i++) {

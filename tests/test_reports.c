@@ -49,6 +49,12 @@ static const char *jstr(yajl_val v, const char *a, const char *b)
 	return str ? str : "";
 }
 
+/* Members of a JSON object, 0 when it is not one. */
+static size_t jlen(yajl_val v)
+{
+	return YAJL_IS_OBJECT(v) ? YAJL_GET_OBJECT(v)->len : 0;
+}
+
 /* Writes a plan through the plan --json writer and stores it. */
 static void put_plan(struct store *st, struct reports_offer *ro, size_t no, int64_t start,
 		     const int *reserved, const double *spot, const double *od, double rc,
@@ -112,8 +118,10 @@ static void put_forecast(struct store *st, const char *gpu, int64_t start, doubl
  * 1 or 2. Week 47 (reported): T4 3 GPUs every hour; A100 1 GPU the first 84 hours, 2 after.
  * Plan 1 (week 47): 2 T4 1y reserved, 1 T4 spot and 1 A100 on-demand every hour.
  * Plan 2 (week 48): 3 T4 3y reserved, 2 A100 on-demand every hour.
+ * res1, when not NULL, replaces plan 1's reserved counts ([offering * 2 + term]).
  */
-static const char *weekly_store(const char *gpu_t4, const char *region, const char *itype)
+static const char *weekly_store_res(const char *gpu_t4, const char *region, const char *itype,
+				    const int *res1_in)
 {
 	static char dir[600];
 	struct store *st = NULL;
@@ -126,6 +134,8 @@ static const char *weekly_store(const char *gpu_t4, const char *region, const ch
 	double sp1[2 * WK], od1[2 * WK], sp2[2 * WK], od2[2 * WK];
 	size_t t, n = 0, i;
 
+	if (res1_in)
+		memcpy(res1, res1_in, sizeof(res1));
 	snprintf(dir, sizeof(dir), "%s", tu_tmpdir());
 	CU_ASSERT_EQUAL_FATAL(store_open(&st, tu_path(dir, "capplan.db"), &e), 0);
 	memset(of, 0, sizeof(of));
@@ -197,6 +207,11 @@ static const char *weekly_store(const char *gpu_t4, const char *region, const ch
 	put_plan(st, ro, 2, w47() + WK * TM_HOUR, res2, sp2, od2, 100.8, 0, 1008);
 	store_close(st);
 	return dir;
+}
+
+static const char *weekly_store(const char *gpu_t4, const char *region, const char *itype)
+{
+	return weekly_store_res(gpu_t4, region, itype, NULL);
 }
 
 static void golden(const char *name, const char *got)
@@ -284,8 +299,13 @@ static void test_weekly_figures(void)
 	{
 		yajl_val held = jpath(root, "last_week", "commitments_held", NULL);
 
+		yajl_val src = jpath(root, "last_week", "commitments_source_by_provider", NULL);
+
 		CU_ASSERT_STRING_EQUAL(jstr(root, "last_week", "commitments_source"), "plan");
 		CU_ASSERT(YAJL_IS_ARRAY(held) && YAJL_GET_ARRAY(held)->len == 0);
+		/* only aws has commitments (the plan's); gcp has none to count either way */
+		CU_ASSERT_EQUAL(jlen(src), 1);
+		CU_ASSERT_STRING_EQUAL(jstr(src, "aws", NULL), "plan");
 	}
 	models = jpath(root, "last_week", "models", NULL);
 	CU_ASSERT_FATAL(YAJL_IS_ARRAY(models) && YAJL_GET_ARRAY(models)->len == 2);
@@ -429,6 +449,13 @@ static void test_weekly_focus_commitments(void)
 	root = yajl_tree_parse(json, NULL, 0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(root);
 	CU_ASSERT_STRING_EQUAL(jstr(root, "last_week", "commitments_source"), "focus");
+	{
+		yajl_val src = jpath(root, "last_week", "commitments_source_by_provider", NULL);
+
+		CU_ASSERT_EQUAL(jlen(src), 2);
+		CU_ASSERT_STRING_EQUAL(jstr(src, "aws", NULL), "focus");
+		CU_ASSERT_STRING_EQUAL(jstr(src, "gcp", NULL), "focus");
+	}
 	/* reserved: T4 4 x 0.25 x 168 = 168 (3y); A100 1 x 2.0 x 120 = 240 (1y) */
 	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "last_week", "used", "reserved"), 408.00, 1e-9);
 	/* T4: 3 GPUs, 4 held: nothing bought. A100: hours 84..119 2 GPUs, 1 held, no spot room
@@ -534,6 +561,10 @@ static void test_weekly_focus_import(void)
 	root = yajl_tree_parse(json, NULL, 0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(root);
 	CU_ASSERT_STRING_EQUAL(jstr(root, "last_week", "commitments_source"), "focus");
+	/* the export is AWS's (held all W47); the plan reserved nothing on gcp: not listed */
+	CU_ASSERT_EQUAL(jlen(jpath(root, "last_week", "commitments_source_by_provider", NULL)), 1);
+	CU_ASSERT_STRING_EQUAL(jstr(jpath(root, "last_week", "commitments_source_by_provider",
+					  NULL), "aws", NULL), "focus");
 	/* reserved 20 x 168 = 3360; the A100s (1 or 2) fit in the RI's 8; T4, none held: 1 spot
 	 * (floor(0.4 x 3)) and 2 on demand each hour: 168 x 0.2 and 168 x 2 x 0.5 */
 	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "last_week", "used", "reserved"), 3360.00, 1e-9);
@@ -557,6 +588,251 @@ static void test_weekly_focus_import(void)
 	}
 	yajl_tree_free(root);
 	free(json);
+}
+
+/* Records a `usage import --focus` of provider's export over hours [from, to]: T4 3 GPUs. */
+static void focus_usage(struct store *st, const char *provider, int64_t from, int64_t to)
+{
+	struct store_usage_row rows[400];
+	struct err e = ERR_INIT;
+	char source[32];
+	size_t n = 0;
+	int64_t ts;
+
+	for (ts = from; ts <= to && n < 400; ts += TM_HOUR, n++) {
+		memset(&rows[n], 0, sizeof(rows[n]));
+		rows[n].ts = ts;
+		snprintf(rows[n].gpu_model, sizeof(rows[n].gpu_model), "T4");
+		rows[n].gpus = 3;
+	}
+	snprintf(source, sizeof(source), "focus:%s", provider);
+	CU_ASSERT_EQUAL_FATAL(store_begin(st, &e), 0);
+	CU_ASSERT_EQUAL_FATAL(store_usage_import(st, source, "focus", from, to, rows, n,
+						 w47() + 8 * TM_DAY, NULL, &e), 0);
+	CU_ASSERT_EQUAL_FATAL(store_commit(st, &e), 0);
+}
+
+/*
+ * Per provider, worked by hand: the weekly fixture with a plan 1 that reserved 2 T4 1y on
+ * aws (0.3 USD/h) and 1 A100 1y on gcp (2.0 USD/h), and only an AWS FOCUS export imported:
+ * usage over W47 and "ri-t4", 3 x g4dn.xlarge at 0.25 USD/h, 3y, held all week. AWS counts
+ * the import, GCP keeps the plan's.
+ *   T4 (aws): 3 held, 3 GPUs every hour: nothing bought; 3 x 0.25 x 168 = 126.00 reserved.
+ *   A100 (gcp): 1 held (plan): 1 x 2.0 x 168 = 336.00 reserved; hours 84..167 2 GPUs, 1 left,
+ *   no spot room (floor(0.4 x 2) = 0): 84 x 3.0 = 252.00 on demand.
+ *   used: reserved 462.00, spot 0, on demand 252.00, total 714.00; all on-demand 1008.00,
+ *   saving 294.00. Before the choice was per provider, the AWS import dropped the GCP
+ *   reservation too: A100 84 x 3.0 + 84 x 2 x 3.0 = 756 on demand, total 882.00.
+ */
+static void test_weekly_focus_per_provider(void)
+{
+	static const int res[4] = { 2, 0, 1, 0 };
+	const char *dir = weekly_store_res("T4", "us-east-1", "g4dn.xlarge", res);
+	struct store_commitment c;
+	struct store *st = NULL;
+	struct err e = ERR_INIT;
+	int64_t ws = w47();
+	char *json, *md, *csv, *html;
+	yajl_val root, bp, models, held, src;
+	csv_reader *r = NULL;
+	double used = 0, gcp_1y = 0;
+	int ngcp_1y = 0;
+
+	commitment(&c, "ri-t4", "aws", "us-east-1", "Usage", "g4dn.xlarge", "T4", 3, 0.25,
+		   ws - 100 * TM_DAY, 36, 0);
+	CU_ASSERT_EQUAL_FATAL(store_open(&st, tu_path(dir, "capplan.db"), &e), 0);
+	focus_usage(st, "aws", ws, ws + (WK - 1) * TM_HOUR);
+	CU_ASSERT_EQUAL_FATAL(store_begin(st, &e), 0);
+	CU_ASSERT_EQUAL_FATAL(store_commitments_put(st, &c, 1, &e), 0);
+	CU_ASSERT_EQUAL_FATAL(store_commit(st, &e), 0);
+	store_close(st);
+
+	json = weekly(dir, "json");
+	md = weekly(dir, "md");
+	csv = weekly(dir, "csv");
+	html = weekly(dir, "html");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(json);
+	root = yajl_tree_parse(json, NULL, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+	CU_ASSERT_STRING_EQUAL(jstr(root, "last_week", "commitments_source"), "mixed");
+	src = jpath(root, "last_week", "commitments_source_by_provider", NULL);
+	CU_ASSERT_EQUAL(jlen(src), 2);
+	CU_ASSERT_STRING_EQUAL(jstr(src, "aws", NULL), "focus");
+	CU_ASSERT_STRING_EQUAL(jstr(src, "gcp", NULL), "plan");
+	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "last_week", "used", "reserved"), 462.00, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "last_week", "used", "spot"), 0.00, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "last_week", "used", "ondemand"), 252.00, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "last_week", "used", "total"), 714.00, 1e-9);
+	bp = jpath(root, "last_week", "used", "by_provider");
+	CU_ASSERT_DOUBLE_EQUAL(jnum(bp, "aws", "reserved", NULL), 126.00, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(bp, "aws", "total", NULL), 126.00, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(bp, "gcp", "reserved", NULL), 336.00, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(bp, "gcp", "ondemand", NULL), 252.00, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(bp, "gcp", "total", NULL), 588.00, 1e-9);
+	/* planned is the plan's: 2 x 0.3 x 168 + 1 x 2.0 x 168, 1 T4 spot, 1 A100 on demand */
+	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "last_week", "planned", "reserved"), 436.80, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "last_week", "planned", "total"), 974.40, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "last_week", "all_ondemand", NULL), 1008.00, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "last_week", "savings_vs_all_ondemand", NULL), 294.00,
+			       1e-9);
+	models = jpath(root, "last_week", "models", NULL);
+	CU_ASSERT_FATAL(YAJL_IS_ARRAY(models) && YAJL_GET_ARRAY(models)->len == 2);
+	{
+		yajl_val a100 = YAJL_GET_ARRAY(models)->values[0], t4 = YAJL_GET_ARRAY(models)->values[1];
+
+		/* A100: the plan's 1 held all 168 hours, always used; demand 84 + 2 x 84 */
+		CU_ASSERT_DOUBLE_EQUAL(jnum(a100, "reserved_gpu_hours", NULL, NULL), 168, 1e-9);
+		CU_ASSERT_DOUBLE_EQUAL(jnum(a100, "reserved_used_gpu_hours", NULL, NULL), 168, 1e-9);
+		CU_ASSERT_DOUBLE_EQUAL(jnum(a100, "commitment_utilization", NULL, NULL), 1.0, 1e-9);
+		CU_ASSERT_DOUBLE_EQUAL(jnum(a100, "commitment_coverage", NULL, NULL), 168.0 / 252,
+				       1e-9);
+		/* T4: the import's 3 held, not the plan's 2: all used, all demand covered */
+		CU_ASSERT_DOUBLE_EQUAL(jnum(t4, "reserved_gpu_hours", NULL, NULL), 504, 1e-9);
+		CU_ASSERT_DOUBLE_EQUAL(jnum(t4, "commitment_utilization", NULL, NULL), 1.0, 1e-9);
+		CU_ASSERT_DOUBLE_EQUAL(jnum(t4, "commitment_coverage", NULL, NULL), 1.0, 1e-9);
+	}
+	held = jpath(root, "last_week", "commitments_held", NULL);
+	CU_ASSERT_FATAL(YAJL_IS_ARRAY(held) && YAJL_GET_ARRAY(held)->len == 1);
+	CU_ASSERT_STRING_EQUAL(jstr(YAJL_GET_ARRAY(held)->values[0], "id", NULL), "ri-t4");
+	CU_ASSERT_PTR_NULL(strstr(json, "shows no commitment held"));
+	yajl_tree_free(root);
+	/* the CSV agrees to the cent; the GCP reservation is 7 daily 1y committed rows of 48 */
+	CU_ASSERT_PTR_NOT_NULL_FATAL(csv);
+	CU_ASSERT_EQUAL_FATAL(csv_open_mem(&r, csv, strlen(csv), "weekly.csv", &e), 0);
+	CU_ASSERT_EQUAL_FATAL(csv_next(r, &e), 1);
+	{
+		int cost = csv_find(r, "EffectiveCost"), basis = csv_find(r, "x_Basis");
+		int term = csv_find(r, "x_CommitmentTerm"), prov = csv_find(r, "ProviderName");
+
+		CU_ASSERT_FATAL(cost >= 0 && basis >= 0 && term >= 0 && prov >= 0);
+		while (csv_next(r, &e) == 1) {
+			double v = atof(csv_field(r, (size_t)cost));
+
+			if (strcmp(csv_field(r, (size_t)basis), "used") != 0)
+				continue;
+			used += v;
+			if (!strcmp(csv_field(r, (size_t)prov), "gcp") &&
+			    !strcmp(csv_field(r, (size_t)term), "1y")) {
+				gcp_1y += v;
+				ngcp_1y++;
+			}
+		}
+	}
+	csv_free(r);
+	CU_ASSERT_DOUBLE_EQUAL(used, 714.00, 1e-6);
+	CU_ASSERT_EQUAL(ngcp_1y, 7);
+	CU_ASSERT_DOUBLE_EQUAL(gcp_1y, 336.00, 1e-6);
+	CU_ASSERT_PTR_NOT_NULL(md && strstr(md, "| **total** | 974.40 | 714.00 |"));
+	CU_ASSERT_PTR_NOT_NULL(md && strstr(md, "Commitments as used, per provider: aws from FOCUS "
+					    "exports (1 held, 0.75 USD/h when all are held); gcp "
+					    "the week's plan's (no FOCUS export of gcp covers the "
+					    "week)."));
+	CU_ASSERT_PTR_NOT_NULL(html && strstr(html, "Commitments as used, per provider: aws from "
+					      "FOCUS exports (1 held, 0.75 USD/h when all are held); "
+					      "gcp the week&#39;s plan&#39;s (no FOCUS export of gcp "
+					      "covers the week).</p>"));
+	free(json);
+	free(md);
+	free(csv);
+	free(html);
+}
+
+/* The report's JSON, parsed (the caller frees). */
+static yajl_val weekly_json(const char *dir)
+{
+	char *json = weekly(dir, "json");
+	yajl_val root = json ? yajl_tree_parse(json, NULL, 0) : NULL;
+
+	free(json);
+	return root;
+}
+
+/*
+ * "Imported and none held" means none: the same plan (2 T4 1y on aws, 1 A100 1y on gcp),
+ * an AWS FOCUS export and no commitment at all in the store.
+ * First the export covers the hours before W47 only (to 2026-11-15T23:00): it says nothing
+ * about the week, so both providers keep the plan's: T4 2 held + 1 spot (floor(0.4 x 3)):
+ * 100.80 + 33.60; A100 336.00 + 252.00 as in test_weekly_focus_per_provider: 722.40.
+ * Then a second export whose first hour is W47's last (overlap by one hour is enough): AWS
+ * held none, so T4 buys 1 spot and 2 on demand each hour (33.60 + 2 x 0.5 x 168 = 168.00);
+ * used: reserved 336.00, spot 33.60, on demand 420.00, total 789.60. Before the choice was
+ * per provider, no commitment imported meant the plan's everywhere: 722.40 again.
+ */
+static void test_weekly_focus_none_held(void)
+{
+	static const int res[4] = { 2, 0, 1, 0 };
+	const char *dir = weekly_store_res("T4", "us-east-1", "g4dn.xlarge", res);
+	struct store *st = NULL;
+	struct err e = ERR_INIT;
+	int64_t ws = w47();
+	char **prov = NULL, *md;
+	size_t nprov = 0;
+	yajl_val root, src, models, notes;
+	size_t i;
+	int said = 0;
+
+	CU_ASSERT_EQUAL_FATAL(store_open(&st, tu_path(dir, "capplan.db"), &e), 0);
+	focus_usage(st, "aws", ws - 48 * TM_HOUR, ws - TM_HOUR);
+	CU_ASSERT_EQUAL(store_usage_focus_providers(st, ws, ws + WK * TM_HOUR, &prov, &nprov, &e),
+			0);
+	CU_ASSERT_EQUAL(nprov, 0);
+	store_strv_free(prov, nprov);
+	store_close(st);
+
+	root = weekly_json(dir);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+	CU_ASSERT_STRING_EQUAL(jstr(root, "last_week", "commitments_source"), "plan");
+	src = jpath(root, "last_week", "commitments_source_by_provider", NULL);
+	CU_ASSERT_EQUAL(jlen(src), 2);
+	CU_ASSERT_STRING_EQUAL(jstr(src, "aws", NULL), "plan");
+	CU_ASSERT_STRING_EQUAL(jstr(src, "gcp", NULL), "plan");
+	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "last_week", "used", "reserved"), 436.80, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "last_week", "used", "total"), 722.40, 1e-9);
+	yajl_tree_free(root);
+
+	CU_ASSERT_EQUAL_FATAL(store_open(&st, tu_path(dir, "capplan.db"), &e), 0);
+	focus_usage(st, "aws", ws + (WK - 1) * TM_HOUR, ws + 200 * TM_HOUR);
+	CU_ASSERT_EQUAL(store_usage_focus_providers(st, ws, ws + WK * TM_HOUR, &prov, &nprov, &e),
+			0);
+	CU_ASSERT_FATAL(nprov == 1);
+	CU_ASSERT_STRING_EQUAL(prov[0], "aws");
+	store_strv_free(prov, nprov);
+	store_close(st);
+
+	root = weekly_json(dir);
+	md = weekly(dir, "md");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+	CU_ASSERT_STRING_EQUAL(jstr(root, "last_week", "commitments_source"), "mixed");
+	src = jpath(root, "last_week", "commitments_source_by_provider", NULL);
+	CU_ASSERT_EQUAL(jlen(src), 2);
+	CU_ASSERT_STRING_EQUAL(jstr(src, "aws", NULL), "focus");
+	CU_ASSERT_STRING_EQUAL(jstr(src, "gcp", NULL), "plan");
+	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "last_week", "used", "reserved"), 336.00, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "last_week", "used", "spot"), 33.60, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "last_week", "used", "ondemand"), 420.00, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "last_week", "used", "total"), 789.60, 1e-9);
+	models = jpath(root, "last_week", "models", NULL);
+	CU_ASSERT_FATAL(YAJL_IS_ARRAY(models) && YAJL_GET_ARRAY(models)->len == 2);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(YAJL_GET_ARRAY(models)->values[1], "reserved_gpu_hours", NULL,
+				    NULL), 0, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(YAJL_GET_ARRAY(models)->values[0], "reserved_gpu_hours", NULL,
+				    NULL), 168, 1e-9);
+	notes = jpath(root, "notes", NULL, NULL);
+	CU_ASSERT_FATAL(YAJL_IS_ARRAY(notes));
+	for (i = 0; i < YAJL_GET_ARRAY(notes)->len; i++) {
+		yajl_val nv = YAJL_GET_ARRAY(notes)->values[i];
+		const char *n = YAJL_IS_STRING(nv) ? YAJL_GET_STRING(nv) : NULL;
+
+		said += n && strcmp(n, "aws: its FOCUS export covers the week and shows no "
+				    "commitment held, so the plan's 2 aws commitments are not "
+				    "counted as used") == 0;
+	}
+	CU_ASSERT_EQUAL(said, 1);
+	CU_ASSERT_PTR_NOT_NULL(md && strstr(md, "Commitments as used, per provider: aws from FOCUS "
+					    "exports (none held); gcp the week's plan's (no FOCUS "
+					    "export of gcp covers the week)."));
+	yajl_tree_free(root);
+	free(md);
 }
 
 static size_t count(const char *s, const char *needle)
@@ -1201,6 +1477,10 @@ void reports_suite_register(void)
 	CU_add_test(s, "weekly: as used counts the commitments imported from FOCUS",
 		    test_weekly_focus_commitments);
 	CU_add_test(s, "weekly: FOCUS import end to end", test_weekly_focus_import);
+	CU_add_test(s, "weekly: commitments as used per provider (AWS import, GCP plan)",
+		    test_weekly_focus_per_provider);
+	CU_add_test(s, "weekly: a provider's export that shows none held means none",
+		    test_weekly_focus_none_held);
 	CU_add_test(s, "backtest: hand-worked two-week accounting", test_backtest_two_weeks);
 	CU_add_test(s, "backtest: the store path", test_backtest_store);
 	CU_add_test(s, "weekly: levers through the real forecaster and solver", test_weekly_levers);
