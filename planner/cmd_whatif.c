@@ -363,6 +363,27 @@ static void add_rates(struct plan_result *r)
 		r->roffers[i].spot_interruption = r->offers[i].spot_interruption;
 }
 
+/*
+ * The key of an assumption that goes to the configuration (not demand, prices, a provider
+ * or a region), NULL otherwise: the same dispatch as apply().
+ */
+static const char *config_key(const char *text, char *key, size_t n)
+{
+	const char *eq = strchr(text, '=');
+	size_t klen;
+
+	if (eq == NULL || eq == text)
+		return NULL;
+	klen = (size_t)(eq - text) - (strchr("*+-", eq[-1]) ? 1 : 0);
+	snprintf(key, n, "%.*s", (int)klen, text);
+	if (strcmp(key, "demand") == 0 || strcmp(key, "spot_price") == 0 ||
+	    strcmp(key, "ondemand_price") == 0 || strcmp(key, "reserved_price") == 0 ||
+	    strcmp(key, "reserved_discount") == 0 || strncmp(key, "region.", 7) == 0 ||
+	    (strncmp(key, "provider.", 9) == 0 && strchr(key + 9, '.') == NULL))
+		return NULL;
+	return key;
+}
+
 /* The value of the last --set policy.cover_quantile=VALUE, NULL when none moves it. */
 static const char *set_quantile(const struct wi_args *a)
 {
@@ -406,6 +427,8 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 	struct plan_result *base = NULL, *scen = NULL;
 	struct reports_whatif w;
 	size_t noffers = 0, nrows = 0, ns = 0, i;
+	unsigned long reads[MAX_SETS];
+	char key[128];
 	const char *q;
 	int rc;
 
@@ -472,8 +495,25 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 		err_wrap(e, "baseline");
 		goto out;
 	}
+	for (i = 0; i < a.nsets; i++)
+		if (config_key(a.sets[i], key, sizeof(key)))
+			reads[i] = config_reads(scfg, key);
 	if ((rc = plan_run(&scen, soffers, ns, &sd, scfg, &a.po, e)) < 0) {
 		err_wrap(e, "scenario");
+		goto out;
+	}
+	/*
+	 * A configuration key the scenario's plan never looked at changed nothing: most likely
+	 * misspelt (policy.max_spot_shar=0.2), and a what-if showing "+0.00" for it misleads.
+	 * policy.cover_quantile from the store was read for the scenario's demand above.
+	 */
+	for (i = 0; i < a.nsets; i++) {
+		if (config_key(a.sets[i], key, sizeof(key)) == NULL ||
+		    config_reads(scfg, key) > reads[i] ||
+		    (st && strcmp(key, "policy.cover_quantile") == 0))
+			continue;
+		rc = cmd_usage_error(&cmd_whatif, e, "--set \"%s\": nothing in the plan reads \"%s\" "
+				     "(misspelt?)", a.sets[i], key);
 		goto out;
 	}
 	add_rates(base);

@@ -19,6 +19,7 @@ struct config_node {
 	size_t line;
 	struct config_node **kids;
 	size_t nkids, cap;
+	unsigned long reads;	/* lookups that found it (config_reads): bookkeeping, not data */
 };
 
 struct config {
@@ -354,7 +355,8 @@ const char *config_warning(const struct config *c)
 	return c->warning;
 }
 
-const struct config_node *config_node_get(const struct config_node *n, const char *path)
+/* The node at a dotted path below n, without counting the lookup. */
+static const struct config_node *find(const struct config_node *n, const char *path)
 {
 	const char *p = path;
 
@@ -385,6 +387,30 @@ const struct config_node *config_node_get(const struct config_node *n, const cha
 	return n;
 }
 
+/*
+ * Lookups count on the node found (the tree's nodes are the config's own heap objects, so
+ * the count is written through the const): config_reads() tells a key nothing read, such
+ * as a misspelt what-if assumption, from one that was.
+ */
+static const struct config_node *counted(const struct config_node *n)
+{
+	if (n)
+		((struct config_node *)n)->reads++;
+	return n;
+}
+
+const struct config_node *config_node_get(const struct config_node *n, const char *path)
+{
+	return path && *path ? counted(find(n, path)) : n;
+}
+
+unsigned long config_reads(const struct config *c, const char *path)
+{
+	const struct config_node *n = find(c->root, path);
+
+	return n ? n->reads : 0;
+}
+
 const struct config_node *config_get(const struct config *c, const char *path)
 {
 	return config_node_get(c->root, path);
@@ -412,7 +438,7 @@ size_t config_node_count(const struct config_node *n)
 
 const struct config_node *config_node_at(const struct config_node *n, size_t i)
 {
-	return n && n->kind != CFG_SCALAR && i < n->nkids ? n->kids[i] : NULL;
+	return n && n->kind != CFG_SCALAR && i < n->nkids ? counted(n->kids[i]) : NULL;
 }
 
 const char *config_node_key(const struct config_node *n)

@@ -35,6 +35,12 @@ const char *config_warning(const struct config *c);
 const struct config_node *config_get(const struct config *c, const char *path);
 /* Relative lookup from a node. */
 const struct config_node *config_node_get(const struct config_node *n, const char *path);
+/*
+ * How many lookups (config_get, config_node_get, config_node_at and the typed getters) have
+ * found the node at path; 0 when absent. Lets whatif tell an assumption nothing read (a
+ * misspelt key) from one that was.
+ */
+unsigned long config_reads(const struct config *c, const char *path);
 /* A scalar's text, or NULL when n is NULL or not a scalar. */
 const char *config_node_str(const struct config_node *n);
 int config_node_is_seq(const struct config_node *n);

@@ -1264,6 +1264,19 @@ static void test_whatif(void)
 	/* an assumption naming nothing is an input error */
 	CU_ASSERT_EQUAL(tu_capplan(dir, "whatif --offerings o.csv --demand d.csv --set "
 				   "provider.oracle=off", NULL, NULL), 2);
+	/* so is a configuration key nothing reads (it showed a scenario equal to the baseline):
+	 * a misspelt policy key, or one of apply's */
+	CU_ASSERT_EQUAL(tu_capplan(dir, "whatif --config c.yaml --offerings o.csv --demand d.csv "
+				   "--set policy.max_spot_shar=0", NULL, &out), 2);
+	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "--set \"policy.max_spot_shar=0\": nothing in the "
+					     "plan reads \"policy.max_spot_shar\" (misspelt?)"));
+	free(out);
+	out = NULL;
+	CU_ASSERT_EQUAL(tu_capplan(dir, "whatif --offerings o.csv --demand d.csv --set "
+				   "policy.max_spot_share=0 --set apply.max_launch_per_run=3", NULL,
+				   &out), 2);
+	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "\"apply.max_launch_per_run=3\": nothing"));
+	free(out);
 }
 
 /* The store path of backtest prices as the file path does when the history is one catalog. */
