@@ -445,9 +445,9 @@ static int sources(struct weekly *w, struct store *st, const struct plan_result 
 		for (k = 0; k < w->nheld; k++)
 			held_n += strcasecmp(w->offs[w->held[k].offer].provider, ps->name) == 0;
 		if (planned_n > 0 && held_n == 0)
-			note(w, "%s: its FOCUS export covers the week and shows no commitment held, "
-			     "so the plan's %d %s commitments are not counted as used", ps->name,
-			     planned_n, ps->name);
+			note(w, "%s: its FOCUS export covers the week and shows no commitment "
+			     "held, so the plan's %d %s commitments are not counted as used",
+			     ps->name, planned_n, ps->name);
 	}
 	w->rw.commitments_source = w->nprovs == 0 ? (pl ? "plan" : NULL) :
 				   nfocus == w->nprovs ? "focus" : nfocus ? "mixed" : "plan";

@@ -131,8 +131,8 @@ static void mixed_line(const struct reports_weekly *w, char *out, size_t n)
 		double h = 0;
 
 		if (strcmp(s->source, "focus") != 0) {
-			len = cat(out, n, len, " %s the week's plan's (no FOCUS export of %s covers "
-				  "the week)%s", s->provider, s->provider, sep);
+			len = cat(out, n, len, " %s the week's plan's (no FOCUS export of %s "
+				  "covers the week)%s", s->provider, s->provider, sep);
 			continue;
 		}
 		for (k = 0; k < w->nheld; k++)
@@ -141,8 +141,8 @@ static void mixed_line(const struct reports_weekly *w, char *out, size_t n)
 				h += (double)w->held[k].count * w->held[k].hourly;
 			}
 		if (nh)
-			len = cat(out, n, len, " %s from FOCUS exports (%zu held, %.2f USD/h when all "
-				  "are held)%s", s->provider, nh, h, sep);
+			len = cat(out, n, len, " %s from FOCUS exports (%zu held, %.2f USD/h "
+				  "when all are held)%s", s->provider, nh, h, sep);
 		else
 			len = cat(out, n, len, " %s from FOCUS exports (none held)%s", s->provider,
 				  sep);

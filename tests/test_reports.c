@@ -678,12 +678,15 @@ static void test_weekly_focus_per_provider(void)
 	models = jpath(root, "last_week", "models", NULL);
 	CU_ASSERT_FATAL(YAJL_IS_ARRAY(models) && YAJL_GET_ARRAY(models)->len == 2);
 	{
-		yajl_val a100 = YAJL_GET_ARRAY(models)->values[0], t4 = YAJL_GET_ARRAY(models)->values[1];
+		yajl_val a100 = YAJL_GET_ARRAY(models)->values[0];
+		yajl_val t4 = YAJL_GET_ARRAY(models)->values[1];
 
 		/* A100: the plan's 1 held all 168 hours, always used; demand 84 + 2 x 84 */
 		CU_ASSERT_DOUBLE_EQUAL(jnum(a100, "reserved_gpu_hours", NULL, NULL), 168, 1e-9);
-		CU_ASSERT_DOUBLE_EQUAL(jnum(a100, "reserved_used_gpu_hours", NULL, NULL), 168, 1e-9);
-		CU_ASSERT_DOUBLE_EQUAL(jnum(a100, "commitment_utilization", NULL, NULL), 1.0, 1e-9);
+		CU_ASSERT_DOUBLE_EQUAL(jnum(a100, "reserved_used_gpu_hours", NULL, NULL), 168,
+				       1e-9);
+		CU_ASSERT_DOUBLE_EQUAL(jnum(a100, "commitment_utilization", NULL, NULL), 1.0,
+				       1e-9);
 		CU_ASSERT_DOUBLE_EQUAL(jnum(a100, "commitment_coverage", NULL, NULL), 168.0 / 252,
 				       1e-9);
 		/* T4: the import's 3 held, not the plan's 2: all used, all demand covered */
@@ -723,14 +726,14 @@ static void test_weekly_focus_per_provider(void)
 	CU_ASSERT_EQUAL(ngcp_1y, 7);
 	CU_ASSERT_DOUBLE_EQUAL(gcp_1y, 336.00, 1e-6);
 	CU_ASSERT_PTR_NOT_NULL(md && strstr(md, "| **total** | 974.40 | 714.00 |"));
-	CU_ASSERT_PTR_NOT_NULL(md && strstr(md, "Commitments as used, per provider: aws from FOCUS "
-					    "exports (1 held, 0.75 USD/h when all are held); gcp "
-					    "the week's plan's (no FOCUS export of gcp covers the "
-					    "week)."));
-	CU_ASSERT_PTR_NOT_NULL(html && strstr(html, "Commitments as used, per provider: aws from "
-					      "FOCUS exports (1 held, 0.75 USD/h when all are held); "
-					      "gcp the week&#39;s plan&#39;s (no FOCUS export of gcp "
-					      "covers the week).</p>"));
+	CU_ASSERT_PTR_NOT_NULL(md && strstr(md, "Commitments as used, per provider: aws from "
+					    "FOCUS exports (1 held, 0.75 USD/h when all are held); "
+					    "gcp the week's plan's (no FOCUS export of gcp covers "
+					    "the week)."));
+	CU_ASSERT_PTR_NOT_NULL(html && strstr(html, "Commitments as used, per provider: aws "
+					      "from FOCUS exports (1 held, 0.75 USD/h when all "
+					      "are held); gcp the week&#39;s plan&#39;s (no FOCUS "
+					      "export of gcp covers the week).</p>"));
 	free(json);
 	free(md);
 	free(csv);
@@ -828,11 +831,50 @@ static void test_weekly_focus_none_held(void)
 				    "counted as used") == 0;
 	}
 	CU_ASSERT_EQUAL(said, 1);
-	CU_ASSERT_PTR_NOT_NULL(md && strstr(md, "Commitments as used, per provider: aws from FOCUS "
-					    "exports (none held); gcp the week's plan's (no FOCUS "
-					    "export of gcp covers the week)."));
+	CU_ASSERT_PTR_NOT_NULL(md && strstr(md, "Commitments as used, per provider: aws from "
+					    "FOCUS exports (none held); gcp the week's plan's (no "
+					    "FOCUS export of gcp covers the week)."));
 	yajl_tree_free(root);
 	free(md);
+}
+
+/*
+ * test_weekly_focus_per_provider through the real importer: `usage import --focus` of an
+ * AWS export of W47 (tests/data/reports/aws_focus_w47.csv: 3 g4dn.xlarge all week under
+ * the RI "ri-t4w47", 18 USD a day) over the plan that reserved 2 T4 on aws and 1 A100 on
+ * gcp. The importer derives 3 instances (504 instance-hours over the 168 hours seen) at
+ * 126 / 504 = 0.25 USD/h, 3y: the same figures, 714.00 used.
+ */
+static void test_weekly_focus_import_per_provider(void)
+{
+	static const int res[4] = { 2, 0, 1, 0 };
+	const char *dir = weekly_store_res("T4", "us-east-1", "g4dn.xlarge", res);
+	char args[600];
+	yajl_val root, src, held, h;
+
+	snprintf(args, sizeof(args), "--db capplan.db usage import --focus %s",
+		 tu_src("tests/data/reports/aws_focus_w47.csv"));
+	CU_ASSERT_EQUAL_FATAL(tu_capplan(dir, args, NULL, NULL), 0);
+	root = weekly_json(dir);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+	CU_ASSERT_STRING_EQUAL(jstr(root, "last_week", "commitments_source"), "mixed");
+	src = jpath(root, "last_week", "commitments_source_by_provider", NULL);
+	CU_ASSERT_EQUAL(jlen(src), 2);
+	CU_ASSERT_STRING_EQUAL(jstr(src, "aws", NULL), "focus");
+	CU_ASSERT_STRING_EQUAL(jstr(src, "gcp", NULL), "plan");
+	held = jpath(root, "last_week", "commitments_held", NULL);
+	CU_ASSERT_FATAL(YAJL_IS_ARRAY(held) && YAJL_GET_ARRAY(held)->len == 1);
+	h = YAJL_GET_ARRAY(held)->values[0];
+	CU_ASSERT_STRING_EQUAL(jstr(h, "id", NULL),
+			       "arn:aws:ec2:us-east-1:123456789012:reserved-instances/ri-t4w47");
+	CU_ASSERT_DOUBLE_EQUAL(jnum(h, "count", NULL, NULL), 3, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(h, "hourly", NULL, NULL), 0.25, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(h, "hours", NULL, NULL), 168, 1e-9);
+	CU_ASSERT_STRING_EQUAL(jstr(h, "term", NULL), "3y");
+	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "last_week", "used", "reserved"), 462.00, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "last_week", "used", "ondemand"), 252.00, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "last_week", "used", "total"), 714.00, 1e-9);
+	yajl_tree_free(root);
 }
 
 static size_t count(const char *s, const char *needle)
@@ -1494,6 +1536,8 @@ void reports_suite_register(void)
 		    test_weekly_focus_per_provider);
 	CU_add_test(s, "weekly: a provider's export that shows none held means none",
 		    test_weekly_focus_none_held);
+	CU_add_test(s, "weekly: per provider through usage import --focus",
+		    test_weekly_focus_import_per_provider);
 	CU_add_test(s, "backtest: hand-worked two-week accounting", test_backtest_two_weeks);
 	CU_add_test(s, "backtest: the store path", test_backtest_store);
 	CU_add_test(s, "weekly: levers through the real forecaster and solver", test_weekly_levers);
