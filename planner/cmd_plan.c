@@ -418,14 +418,9 @@ static int dcmp_asc(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/*
- * Spot at its expected price: the median of the spot history the store holds for each
- * offering (every zone) over the last policy.spot_price_window_hours (default 168) before the
- * newest point, when policy.spot_price is "median" (the default); "catalog" keeps the
- * catalog's price. Offerings without history keep the catalog's price.
- */
-static int spot_from_history(struct store *st, const struct config *cfg, struct offering *offers,
-			     size_t n, struct err *e)
+/* (see planner.h; whatif prices its baseline the same way) */
+int planner_spot_from_history(struct store *st, const struct config *cfg,
+			      struct offering *offers, size_t n, struct err *e)
 {
 	const char *how = config_str(cfg, "policy.spot_price", "median");
 	struct store_spot_row *rows = NULL;
@@ -555,7 +550,7 @@ static int from_store(struct cmd_ctx *ctx, struct plan_args *a, struct config *c
 	}
 	for (i = 0; i < noffers; i++)
 		offers[i] = so[i].o;
-	if ((rc = spot_from_history(st, cfg, offers, noffers, e)) < 0)
+	if ((rc = planner_spot_from_history(st, cfg, offers, noffers, e)) < 0)
 		goto out;
 	if ((rc = plan_run(&r, offers, noffers, &d, cfg, &a->po, e)) < 0)
 		goto out;

@@ -384,19 +384,6 @@ static const char *config_key(const char *text, char *key, size_t n)
 	return key;
 }
 
-/* The value of the last --set policy.cover_quantile=VALUE, NULL when none moves it. */
-static const char *set_quantile(const struct wi_args *a)
-{
-	static const char key[] = "policy.cover_quantile=";
-	const char *q = NULL;
-	size_t i;
-
-	for (i = 0; i < a->nsets; i++)
-		if (strncmp(a->sets[i], key, sizeof(key) - 1) == 0)
-			q = a->sets[i] + sizeof(key) - 1;
-	return q;
-}
-
 /* A copy of demand d into out (released with plan_demand_release). */
 static int demand_copy(struct plan_demand *out, const struct plan_demand *d, struct err *e)
 {
@@ -418,7 +405,7 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 {
 	struct wi_args a;
 	struct plan_opts def = PLAN_OPTS_INIT;
-	struct config *cfg = NULL, *scfg = NULL;
+	struct config *cfg = NULL, *scfg = NULL, *fcfg = NULL;
 	struct store *st = NULL;
 	struct store_offering *so = NULL;
 	struct offering *offers = NULL, *soffers = NULL;
@@ -428,6 +415,7 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 	struct reports_whatif w;
 	size_t noffers = 0, nrows = 0, ns = 0, i;
 	unsigned long reads[MAX_SETS];
+	int read_early[MAX_SETS];
 	char key[128];
 	const char *q;
 	int rc;
@@ -438,7 +426,9 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 	a.po = def;
 	if ((rc = parse_args(&a, ctx, argc, argv, e)) < 0)
 		return rc;
-	if ((rc = planner_config(ctx, &cfg, e)) < 0 || (rc = planner_config(ctx, &scfg, e)) < 0)
+	if ((rc = planner_config(ctx, &cfg, e)) < 0 ||
+	    (rc = config_open(&scfg, ctx->config_path, e)) < 0 ||
+	    (rc = config_open(&fcfg, ctx->config_path, e)) < 0)
 		goto out;
 	if (a.offerings) {
 		if ((rc = load_offerings_csv(a.offerings, &offers, &noffers, e)) < 0 ||
@@ -469,22 +459,36 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 	}
 	memcpy(soffers, offers, noffers * sizeof(*offers));
 	/*
-	 * From the store the demand is the forecast's policy.cover_quantile: a scenario that
-	 * moves it (policy.cover_quantile=p50) reads its own demand, else it silently planned
-	 * the baseline's. The key is only ever set with "=", so the last such --set is it.
+	 * Some keys are read before the plan: from the store, spot is priced from its history
+	 * (policy.spot_price, as plan does: the baseline is the plan) and the demand is the
+	 * forecast's policy.cover_quantile. The scenario reads them from its configuration as
+	 * it stands after every --set (fcfg); else policy.cover_quantile=p50 planned the
+	 * baseline's p90 and showed +0.00.
 	 */
-	if (st && (q = set_quantile(&a)) != NULL) {
+	for (i = 0; i < a.nsets; i++)
+		if (config_key(a.sets[i], key, sizeof(key)) &&
+		    (rc = apply(a.sets[i], NULL, 0, NULL, fcfg, e)) < 0)
+			goto out;
+	for (i = 0; i < a.nsets; i++)
+		if (config_key(a.sets[i], key, sizeof(key)))
+			reads[i] = config_reads(fcfg, key);
+	if (st) {
+		q = config_str(fcfg, "policy.cover_quantile", "p90");
 		if (strcmp(q, "p50") && strcmp(q, "p90") && strcmp(q, "hi95") && strcmp(q, "mean")) {
 			rc = cmd_usage_error(&cmd_whatif, e, "--set \"policy.cover_quantile=%s\": use "
 					     "p50, p90, hi95 or mean", q);
 			goto out;
 		}
-		if ((rc = config_set(scfg, "policy.cover_quantile", q, e)) < 0 ||
-		    (rc = demand_from_store(st, scfg, &sd, e)) < 0)
+		if ((rc = planner_spot_from_history(st, cfg, offers, noffers, e)) < 0 ||
+		    (rc = planner_spot_from_history(st, fcfg, soffers, noffers, e)) < 0 ||
+		    (rc = demand_from_store(st, fcfg, &sd, e)) < 0)
 			goto out;
 	} else if ((rc = demand_copy(&sd, &d, e)) < 0) {
 		goto out;
 	}
+	for (i = 0; i < a.nsets; i++)
+		read_early[i] = config_key(a.sets[i], key, sizeof(key)) &&
+				config_reads(fcfg, key) > reads[i];
 	for (i = 0; i < a.nsets; i++)
 		if ((rc = apply(a.sets[i], soffers, noffers, &sd, scfg, e)) < 0)
 			goto out;
@@ -503,14 +507,13 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 		goto out;
 	}
 	/*
-	 * A configuration key the scenario's plan never looked at changed nothing: most likely
-	 * misspelt (policy.max_spot_shar=0.2), and a what-if showing "+0.00" for it misleads.
-	 * policy.cover_quantile from the store was read for the scenario's demand above.
+	 * A configuration key the scenario never looked at (neither above nor in its plan)
+	 * changed nothing: most likely misspelt (policy.max_spot_shar=0.2), and a what-if
+	 * showing "+0.00" for it misleads.
 	 */
 	for (i = 0; i < a.nsets; i++) {
-		if (config_key(a.sets[i], key, sizeof(key)) == NULL ||
-		    config_reads(scfg, key) > reads[i] ||
-		    (st && strcmp(key, "policy.cover_quantile") == 0))
+		if (config_key(a.sets[i], key, sizeof(key)) == NULL || read_early[i] ||
+		    config_reads(scfg, key) > reads[i])
 			continue;
 		rc = cmd_usage_error(&cmd_whatif, e, "--set \"%s\": nothing in the plan reads \"%s\" "
 				     "(misspelt?)", a.sets[i], key);
@@ -537,5 +540,6 @@ out:
 	store_close(st);
 	config_free(cfg);
 	config_free(scfg);
+	config_free(fcfg);
 	return rc;
 }

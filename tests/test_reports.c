@@ -12,6 +12,7 @@
 
 #include "planner/realize.h"
 #include "planner/store.h"
+#include "planner/store_prices.h"
 #include "planner/store_usage.h"
 #include "reports/reports.h"
 #include "tests/testutil.h"
@@ -1364,6 +1365,21 @@ static void test_backtest_store(void)
  * usage, `forecast` and `plan` run, and the weekly report prices three levers. Raising the
  * spot share can only lower the LP's cost: that lever never costs.
  */
+/* total_cost of capplan ARGS (a plan --json) run in dir; NAN on failure. */
+static double plan_total(const char *dir, const char *args)
+{
+	char *out = NULL;
+	yajl_val root;
+	double v = NAN;
+
+	CU_ASSERT_EQUAL(tu_capplan(dir, args, &out, NULL), 0);
+	if ((root = out ? yajl_tree_parse(out, NULL, 0) : NULL) != NULL)
+		v = jnum(root, "total_cost", NULL, NULL);
+	yajl_tree_free(root);
+	free(out);
+	return v;
+}
+
 /* 10 to 22 GPUs in a fixed scramble: a forecast with a band, so p50 and p90 differ. */
 static double noisy_gpus(size_t t)
 {
@@ -1419,6 +1435,54 @@ static void test_whatif_cover_quantile(void)
 	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "--set \"policy.cover_quantile=p99\": use p50, "
 					     "p90, hi95 or mean"));
 	free(err);
+	err = NULL;
+	/*
+	 * With spot history in the store plan prices spot at its median (0.15 here, not the
+	 * catalog's 0.3): whatif's baseline is that plan (it was priced at the catalog's), and
+	 * --set policy.spot_price=catalog is the plan with spot_price: catalog in the config.
+	 */
+	{
+		struct providers_spot_point pt[2];
+		struct store *st = NULL;
+		struct err e = ERR_INIT;
+		size_t added = 0;
+		double plan_median, plan_catalog;
+
+		memset(pt, 0, sizeof(pt));
+		snprintf(pt[0].region, sizeof(pt[0].region), "us-east-1");
+		snprintf(pt[0].zone, sizeof(pt[0].zone), "us-east-1a");
+		snprintf(pt[0].instance_type, sizeof(pt[0].instance_type), "g4dn.xlarge");
+		pt[1] = pt[0];
+		snprintf(pt[1].zone, sizeof(pt[1].zone), "us-east-1b");
+		pt[0].ts = pt[1].ts = tm_from_civil(2026, 11, 15) * TM_DAY;
+		pt[0].price = 0.1;
+		pt[1].price = 0.2;
+		CU_ASSERT_EQUAL_FATAL(store_open(&st, tu_path(dir, "s.db"), &e), 0);
+		CU_ASSERT_EQUAL(store_spot_put(st, "aws", pt, 2, pt[0].ts, &added, &e), 0);
+		CU_ASSERT_EQUAL(added, 2);
+		store_close(st);
+		tu_write(tu_path(dir, "cat.yaml"), "policy:\n  spot_price: catalog\n");
+		plan_median = plan_total(dir, "--db s.db plan --json");
+		plan_catalog = plan_total(dir, "--config cat.yaml --db s.db plan --json");
+		CU_ASSERT(plan_median < plan_catalog);
+		CU_ASSERT_EQUAL(tu_capplan(dir, "--db s.db whatif --set demand*=1 --json", &out,
+					   NULL), 0);
+		root = out ? yajl_tree_parse(out, NULL, 0) : NULL;
+		CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+		CU_ASSERT_DOUBLE_EQUAL(jnum(root, "baseline", "total_cost", NULL), plan_median, 1e-6);
+		yajl_tree_free(root);
+		free(out);
+		out = NULL;
+		CU_ASSERT_EQUAL(tu_capplan(dir, "--db s.db whatif --set policy.spot_price=catalog "
+					   "--json", &out, NULL), 0);
+		root = out ? yajl_tree_parse(out, NULL, 0) : NULL;
+		CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+		CU_ASSERT_DOUBLE_EQUAL(jnum(root, "baseline", "total_cost", NULL), plan_median, 1e-6);
+		CU_ASSERT_DOUBLE_EQUAL(jnum(root, "scenario", "total_cost", NULL), plan_catalog,
+				       1e-6);
+		yajl_tree_free(root);
+		free(out);
+	}
 }
 
 static void test_weekly_levers(void)
@@ -1542,7 +1606,7 @@ void reports_suite_register(void)
 	CU_add_test(s, "backtest: the store path", test_backtest_store);
 	CU_add_test(s, "weekly: levers through the real forecaster and solver", test_weekly_levers);
 	CU_add_test(s, "whatif: hand-worked scenarios", test_whatif);
-	CU_add_test(s, "whatif: --set policy.cover_quantile plans that quantile of the forecast",
+	CU_add_test(s, "whatif: the baseline is the plan (spot history); cover_quantile, spot_price",
 		    test_whatif_cover_quantile);
 	CU_add_test(s, "bad flags exit 2", test_bad_flags);
 }
