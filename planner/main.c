@@ -3,6 +3,7 @@
  * main() parses the global options, finds the command in the table and maps its result
  * to an exit status: 0 ok, 1 runtime failure, 2 usage or input error, 3 plan infeasible.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -146,6 +147,16 @@ int main(int argc, char **argv)
 	if (rc < 0) {
 		fprintf(stderr, "capplan %s: %s\n", name, e.msg[0] ? e.msg : "failed");
 		return err_exit_code(rc);
+	}
+	/*
+	 * What a command prints is its result: a full disk must not pass for success (a cron
+	 * job's `capplan plan --json > plan.json` kept exit 0 with an empty file).
+	 */
+	errno = 0;
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "capplan %s: standard output: write failed%s%s\n", name,
+			errno ? ": " : "", errno ? strerror(errno) : "");
+		return 1;
 	}
 	return 0;
 }

@@ -590,6 +590,32 @@ static void test_forecast_input_huge_values(void)
 	free(err);
 }
 
+/*
+ * Output that cannot be written is a failure: prices list --json, usage show --csv and
+ * report to a full disk exited 0 with nothing written.
+ */
+static void test_stdout_write_failure(void)
+{
+	const char *dir;
+	char *err = NULL;
+
+	fresh(&dir);
+	tu_write(tu_path(dir, "o.csv"), "provider,region,instance_type,gpu_model,gpus_per_instance,"
+		 "vcpus,memory_gib,ondemand_hourly,spot_hourly,reserved_1y_hourly,reserved_3y_hourly,"
+		 "spot_interruption_rate\naws,us-east-1,g4dn.xlarge,T4,1,4,16,1.0,0.3,0.5,,\n");
+	CU_ASSERT_EQUAL_FATAL(cap(dir, "prices import o.csv", NULL, NULL), 0);
+	CU_ASSERT_EQUAL(cap(dir, "prices list --json > /dev/full", NULL, &err), 1);
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "capplan prices: standard output: write failed: "
+					     "No space left on device"));
+	free(err);
+	err = NULL;
+	CU_ASSERT_EQUAL(cap(dir, "prices export - > /dev/full", NULL, &err), 1);
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "standard output: write failed"));
+	free(err);
+	/* the same commands to a file that can be written succeed */
+	CU_ASSERT_EQUAL(cap(dir, "prices list --json > out.json", NULL, NULL), 0);
+}
+
 void planner_suite_register(void)
 {
 	CU_pSuite s = CU_add_suite("planner", NULL, NULL);
@@ -618,4 +644,5 @@ void planner_suite_register(void)
 		    test_plan_inputs_json);
 	CU_add_test(s, "forecast --input: values too large to forecast are refused",
 		    test_forecast_input_huge_values);
+	CU_add_test(s, "cli: output that cannot be written exits 1", test_stdout_write_failure);
 }
