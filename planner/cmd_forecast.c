@@ -664,19 +664,30 @@ static int to_store(struct cmd_ctx *ctx, struct fc_args *a, struct store *st, st
 		    struct err *e)
 {
 	struct forecast_result *r = NULL;
-	char ts[TM_ISO_LEN], params[256], seasons[64] = "";
+	char ts[TM_ISO_LEN];
+	const char *params;
 	size_t m, h, k;
 	int64_t start, run_id = 0;
-	jw *w = NULL;
+	jw *w = NULL, *pw = jw_new(0);
 	int rc;
 
-	if (ctx->json && (w = jw_new(0)) == NULL)
+	if (pw == NULL || (ctx->json && (w = jw_new(0)) == NULL)) {
+		jw_free(pw);
 		return err_nomem(e);
+	}
+	/* through the JSON writer: a GPU model is the user's text (quotes, backslashes) */
+	jw_obj(pw);
+	jw_kstr(pw, "gpu", a->gpu ? s->names[0] : "");
+	jw_key(pw, "seasons");
+	jw_arr(pw);
 	for (k = 0; k < FORECAST_MAX_SEASONS && a->fo.seasons[k]; k++)
-		snprintf(seasons + strlen(seasons), sizeof(seasons) - strlen(seasons), "%s%zu",
-			 k ? "," : "", a->fo.seasons[k]);
-	snprintf(params, sizeof(params), "{\"gpu\":\"%s\",\"seasons\":[%s]}",
-		 a->gpu ? s->names[0] : "", seasons);
+		jw_int(pw, (int64_t)a->fo.seasons[k]);
+	jw_arr_end(pw);
+	jw_obj_end(pw);
+	if ((params = jw_text(pw, NULL)) == NULL) {
+		rc = err_nomem(e);
+		goto out;
+	}
 	if ((rc = store_begin(st, e)) < 0)
 		goto out;
 	if ((rc = store_forecast_run_new(st, forecast_method_name(a->fo.method), a->fo.horizon,
@@ -740,6 +751,7 @@ out:
 	if (rc < 0)
 		store_rollback(st);
 	jw_free(w);
+	jw_free(pw);
 	forecast_result_free(r);
 	return rc;
 }

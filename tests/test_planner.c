@@ -549,16 +549,30 @@ static void test_plan_inputs_json(void)
 	err = NULL;
 	tu_write(tu_path(dir, "check.py"),
 		 "import json, sqlite3, sys\n"
-		 "row = sqlite3.connect('s.db').execute("
+		 "db = sqlite3.connect('s.db')\n"
+		 "row = db.execute("
 		 "'select inputs_json, policy_json from plans order by id desc').fetchone()\n"
 		 "i, p = json.loads(row[0]), json.loads(row[1])\n"
+		 "f = json.loads(db.execute('select params_json from forecast_runs "
+		 "order by id desc').fetchone()[0])\n"
 		 "print(i['config'] == sys.argv[1], i['forecast_run'], i['quantile'], "
-		 "p['max_spot_share'], p['relax'])\n");
+		 "p['max_spot_share'], p['relax'], f['gpu'], f['seasons'])\n");
 	snprintf(args, sizeof(args), "python3 check.py '%s'", cfgpath);
 	CU_ASSERT_EQUAL(tu_sh(dir, args, &out, &err), 0);
-	CU_ASSERT_STRING_EQUAL(out ? out : "", "True 1 p90 0.25 False\n");
+	CU_ASSERT_STRING_EQUAL(out ? out : "", "True 1 p90 0.25 False  [24, 168]\n");
 	if (err && *err)
 		fprintf(stderr, "%s\n", err);
+	free(out);
+	free(err);
+	out = err = NULL;
+	/* a forecast run's parameters too: a GPU model named with a quote and a backslash */
+	tu_write(tu_path(dir, "g.csv"), "timestamp,gpu_model,gpus\n"
+		 "2026-11-01T00:00:00Z,\"Z\"\"q\\w\",3\n2026-11-01T01:00:00Z,\"Z\"\"q\\w\",4\n");
+	CU_ASSERT_EQUAL_FATAL(tu_sh(dir, "B=\"$CAPPLAN_BIN\"; $B --db s.db usage import g.csv && "
+				    "$B -q --db s.db forecast --gpu 'Z\"q\\w' --horizon 2 --season 24",
+				    NULL, NULL), 0);
+	CU_ASSERT_EQUAL(tu_sh(dir, args, &out, &err), 0);
+	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, " Z\"q\\w [24]\n"));
 	free(out);
 	free(err);
 }
