@@ -530,14 +530,15 @@ static int prices_export(struct cmd_ctx *ctx, int argc, char **argv, struct err 
 	/* written beside the target and renamed: a reader never sees half a file */
 	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
 	if ((f = fopen(tmp, "w")) == NULL) {
-		rc = err_set(e, ERR_RUNTIME, "%s: %s", tmp, strerror(errno));
+		/* the user named path: the temporary name beside it is ours */
+		rc = err_set(e, ERR_RUNTIME, "%s: cannot write: %s", path, strerror(errno));
 		goto out;
 	}
 	if ((rc = load_offerings_write(f, o, n, e)) < 0)
 		goto out;
 	if (fclose(f) != 0) {
 		f = NULL;
-		rc = err_set(e, ERR_RUNTIME, "%s: %s", tmp, strerror(errno));
+		rc = err_set(e, ERR_RUNTIME, "%s: cannot write: %s", path, strerror(errno));
 		goto out;
 	}
 	f = NULL;

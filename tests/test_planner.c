@@ -628,6 +628,14 @@ static void test_stdout_write_failure(void)
 	free(err);
 	/* the same commands to a file that can be written succeed */
 	CU_ASSERT_EQUAL(cap(dir, "prices list --json > out.json", NULL, NULL), 0);
+	/* an export into a folder that is not there names the file asked for, not our
+	 * temporary one beside it */
+	err = NULL;
+	CU_ASSERT_EQUAL(cap(dir, "prices export no/such/dir/x.csv", NULL, &err), 1);
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "capplan prices: no/such/dir/x.csv: cannot write: "
+					     "No such file or directory"));
+	CU_ASSERT_PTR_NULL(err && strstr(err, ".tmp."));
+	free(err);
 }
 
 void planner_suite_register(void)
