@@ -266,7 +266,13 @@ int config_load(struct config **out, const char *path, struct err *e)
 	}
 	have_parser = 1;
 	yaml_parser_set_input_file(&parser, f);
-	if (!yaml_parser_load(&parser, &doc)) {
+	errno = 0;
+	if (!yaml_parser_load(&parser, &doc) && parser.error == YAML_READER_ERROR && ferror(f)) {
+		/* libyaml says only "input error": a folder, an unreadable file */
+		rc = err_set(e, ERR_INPUT, "%s: cannot read: %s", path,
+			     errno ? strerror(errno) : "read error");
+		goto out;
+	} else if (parser.error != YAML_NO_ERROR) {
 		rc = err_set(e, ERR_INPUT, "%s:%zu: %s%s%s", path,
 			     (size_t)parser.problem_mark.line + 1,
 			     parser.problem ? parser.problem : "not valid YAML",

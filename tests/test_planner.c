@@ -256,6 +256,13 @@ static void test_config_errors(void)
 	CU_ASSERT_EQUAL(tu_capplan(dir, args, NULL, &err), 2);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "list.yaml:1: the configuration must be a mapping"));
 	free(err);
+	/* a folder where the file should be: said so (libyaml only says "input error") */
+	snprintf(args, sizeof(args), "mkdir -p '%s'", tu_path(dir, "folder.yaml"));
+	CU_ASSERT_EQUAL_FATAL(tu_sh(dir, args, NULL, NULL), 0);
+	snprintf(args, sizeof(args), "--config '%s' prices list", tu_path(dir, "folder.yaml"));
+	CU_ASSERT_EQUAL(tu_capplan(dir, args, NULL, &err), 2);
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "folder.yaml: cannot read: Is a directory"));
+	free(err);
 }
 
 /*
