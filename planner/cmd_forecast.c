@@ -363,6 +363,10 @@ static int read_series_csv(const char *path, struct sset *s, struct err *e)
 	cs = csv_find(r, "series");
 	ct = csv_find(r, "timestamp");
 	cv = csv_find(r, "value");
+	if ((rc = load_header_once(r, "series", cs, path, e)) < 0 ||
+	    (rc = load_header_once(r, "timestamp", ct, path, e)) < 0 ||
+	    (rc = load_header_once(r, "value", cv, path, e)) < 0)
+		goto out;
 	while ((rc = csv_next(r, e)) == 1) {
 		const char *name = csv_field(r, (size_t)cs);
 		double val;

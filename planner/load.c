@@ -24,6 +24,15 @@ static const char *const offer_cols[O_NCOLS] = {
 /* the columns a row cannot do without */
 static const int offer_required[O_NCOLS] = { 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0 };
 
+int load_header_once(const csv_reader *r, const char *name, int col, const char *path,
+		     struct err *e)
+{
+	if (col >= 0 && csv_find_after(r, name, col) >= 0)
+		return err_set(e, ERR_INPUT, "%s:%zu: \"%s\" is a column twice in the header: "
+			       "which one holds the values?", path, csv_line(r), name);
+	return 0;
+}
+
 int load_number(const char *s, double *v)
 {
 	char *end;
@@ -157,6 +166,8 @@ int load_offerings_csv(const char *path, struct offering **out, size_t *n, struc
 				     csv_line(r), offer_cols[i]);
 			goto out;
 		}
+		if ((rc = load_header_once(r, offer_cols[i], col[i], path, e)) < 0)
+			goto out;
 	}
 	while ((rc = csv_next(r, e)) == 1) {
 		struct offering *o;
@@ -346,6 +357,10 @@ int load_usage_csv(const char *path, struct store_usage_row **out, size_t *n, st
 			     "and \"gpus\" columns", path, csv_line(r));
 		goto out;
 	}
+	if ((rc = load_header_once(r, "timestamp", cts, path, e)) < 0 ||
+	    (rc = load_header_once(r, "gpu_model", cgpu, path, e)) < 0 ||
+	    (rc = load_header_once(r, "gpus", cval, path, e)) < 0)
+		goto out;
 	while ((rc = csv_next(r, e)) == 1) {
 		struct store_usage_row *u;
 		double g;

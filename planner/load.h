@@ -10,6 +10,7 @@
 
 #include "planner/store.h"
 #include "providers/providers.h"
+#include "util/csv.h"
 #include "util/err.h"
 
 /* The offerings CSV header, in order. */
@@ -31,6 +32,12 @@ int load_usage_csv(const char *path, struct store_usage_row **out, size_t *n, st
  * the field is empty (v = NAN), or -1 when it is not a number.
  */
 int load_number(const char *s, double *v);
+/*
+ * ERR_INPUT "FILE:LINE: "NAME" is a column twice in the header" when the header row r names
+ * column name again after col (found by csv_find); 0 otherwise, or when col < 0.
+ */
+int load_header_once(const csv_reader *r, const char *name, int col, const char *path,
+		     struct err *e);
 
 /* GPU model names: canonical when capplan knows the name, else as written (trimmed). */
 void load_gpu_name(const char *raw, char *out, size_t n);

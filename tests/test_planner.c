@@ -645,6 +645,48 @@ static void test_stdout_write_failure(void)
 	free(err);
 }
 
+/*
+ * A header naming a column twice is ambiguous: timestamp,gpu_model,gpus,gpus took the first
+ * gpus silently. Refused (exit 2, the store unchanged) in the usage, offerings and series
+ * CSVs.
+ */
+static void test_csv_header_twice(void)
+{
+	const char *dir;
+	char *err = NULL;
+
+	fresh(&dir);
+	tu_write(tu_path(dir, "u.csv"), "timestamp,gpu_model,gpus\n2026-11-01T00:00:00Z,T4,3\n");
+	CU_ASSERT_EQUAL_FATAL(cap(dir, "usage import u.csv", NULL, NULL), 0);
+	tu_write(tu_path(dir, "u2.csv"), "timestamp,gpu_model,gpus,gpus\n"
+		 "2026-11-01T01:00:00Z,T4,3,9\n");
+	CU_ASSERT_EQUAL(cap(dir, "usage import u2.csv", NULL, &err), 2);
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "u2.csv:1: \"gpus\" is a column twice in the "
+					     "header"));
+	free(err);
+	err = NULL;
+	CU_ASSERT_EQUAL(count_rows(dir, "usage"), 1);
+	tu_write(tu_path(dir, "o.csv"), "provider,region,instance_type,gpu_model,gpus_per_instance,"
+		 "vcpus,memory_gib,ondemand_hourly,spot_hourly,reserved_1y_hourly,reserved_3y_hourly,"
+		 "spot_interruption_rate,ondemand_hourly\n"
+		 "aws,us-east-1,g4dn.xlarge,T4,1,4,16,1.0,0.3,0.5,,,9.0\n");
+	CU_ASSERT_EQUAL(cap(dir, "prices import o.csv", NULL, &err), 2);
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "o.csv:1: \"ondemand_hourly\" is a column twice"));
+	free(err);
+	err = NULL;
+	CU_ASSERT_EQUAL(count_rows(dir, "offerings"), 0);
+	tu_write(tu_path(dir, "s.csv"), "series,timestamp,series,value\n"
+		 "a,2026-11-01T00:00:00Z,b,1\n");
+	CU_ASSERT_EQUAL(cap(dir, "forecast --input s.csv", NULL, &err), 2);
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "s.csv:1: \"series\" is a column twice"));
+	free(err);
+	/* other columns, however many, are still extra and ignored */
+	tu_write(tu_path(dir, "u3.csv"), "note,timestamp,gpu_model,note,gpus\n"
+		 "x,2026-11-01T02:00:00Z,T4,y,4\n");
+	CU_ASSERT_EQUAL(cap(dir, "usage import u3.csv", NULL, NULL), 0);
+	CU_ASSERT_EQUAL(count_rows(dir, "usage"), 2);
+}
+
 void planner_suite_register(void)
 {
 	CU_pSuite s = CU_add_suite("planner", NULL, NULL);
@@ -674,4 +716,5 @@ void planner_suite_register(void)
 	CU_add_test(s, "forecast --input: values too large to forecast are refused",
 		    test_forecast_input_huge_values);
 	CU_add_test(s, "cli: output that cannot be written exits 1", test_stdout_write_failure);
+	CU_add_test(s, "csv: a column named twice in a header is refused", test_csv_header_twice);
 }

@@ -206,6 +206,23 @@ static void test_buf_grow_array(void)
 	free(v);
 }
 
+/* csv_find_after: a header naming a column twice can be told from one that does not */
+static void test_csv_find_after(void)
+{
+	static const char data[] = "a, b ,c,b\n1,2,3,4\n";
+	csv_reader *r = NULL;
+	struct err e = ERR_INIT;
+
+	CU_ASSERT_EQUAL_FATAL(csv_open_mem(&r, data, sizeof(data) - 1, "mem.csv", &e), 0);
+	CU_ASSERT_EQUAL(csv_next(r, &e), 1);
+	CU_ASSERT_EQUAL(csv_find(r, "b"), 1);
+	CU_ASSERT_EQUAL(csv_find_after(r, "b", 1), 3);
+	CU_ASSERT_EQUAL(csv_find_after(r, "b", 3), -1);
+	CU_ASSERT_EQUAL(csv_find_after(r, "a", 0), -1);
+	CU_ASSERT_EQUAL(csv_find_after(r, "c", -1), 2);
+	csv_free(r);
+}
+
 /*
  * Errors are printed as one line (capplan CMD: MESSAGE): text that comes from elsewhere (a
  * server's error string, yajl's "lexical error: ...\n") must not break it into several lines
@@ -243,6 +260,7 @@ void util_suite_register(void)
 	CU_add_test(s, "jw: shortest numbers, null for NAN, escapes", test_jw_numbers);
 	CU_add_test(s, "buf: growth", test_buf);
 	CU_add_test(s, "buf: arrays grow by doubling, overflow refused", test_buf_grow_array);
+	CU_add_test(s, "csv: a column named again after another", test_csv_find_after);
 	CU_add_test(s, "err: messages stay one line without control characters",
 		    test_err_one_line);
 }

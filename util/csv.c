@@ -273,11 +273,11 @@ unsigned long long csv_offset(const csv_reader *r)
 	return r->offset;
 }
 
-int csv_find(const csv_reader *r, const char *name)
+int csv_find_after(const csv_reader *r, const char *name, int after)
 {
 	size_t i, n = strlen(name);
 
-	for (i = 0; i < r->nfields; i++) {
+	for (i = after < 0 ? 0 : (size_t)after + 1; i < r->nfields; i++) {
 		const char *f = csv_field(r, i);
 		size_t len;
 
@@ -290,6 +290,11 @@ int csv_find(const csv_reader *r, const char *name)
 			return (int)i;
 	}
 	return -1;
+}
+
+int csv_find(const csv_reader *r, const char *name)
+{
+	return csv_find_after(r, name, -1);
 }
 
 void csv_free(csv_reader *r)

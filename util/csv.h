@@ -39,6 +39,11 @@ unsigned long long csv_offset(const csv_reader *r);
  * case-sensitively after trimming spaces; -1 when absent.
  */
 int csv_find(const csv_reader *r, const char *name);
+/*
+ * The column named name after column `after` (a header that names a column twice is
+ * ambiguous: which one holds the values?), -1 when none.
+ */
+int csv_find_after(const csv_reader *r, const char *name, int after);
 void csv_free(csv_reader *r);
 
 /* Writes s as one CSV field, quoted when it has to be. */
