@@ -5,12 +5,42 @@
 #include <stdio.h>
 #include <string.h>
 
+/*
+ * The top-level keys some command reads. Any other is ignored, which for a misspelt
+ * "quota:" or "polcy:" meant planning without the quotas or policy the user wrote: warned.
+ * A new top-level key is added here.
+ */
+static const char *const top_keys[] = {
+	"apply", "commitments", "forecast", "policy", "providers", "quotas", "store",
+	"substitutions", "usage", NULL
+};
+
+static void warn_unknown_keys(const struct cmd_ctx *ctx, const struct config *cfg)
+{
+	const struct config_node *root = config_get(cfg, NULL);
+	size_t i, k;
+
+	for (i = 0; i < config_node_count(root); i++) {
+		const struct config_node *n = config_node_at(root, i);
+		const char *key = config_node_key(n);
+
+		for (k = 0; key && top_keys[k] && strcmp(key, top_keys[k]) != 0; k++)
+			;
+		if (key && top_keys[k] == NULL)
+			cmd_info(ctx, "capplan: warning: %s:%zu: \"%s\" is not a key capplan reads "
+				 "(misspelt?): it is ignored\n", config_path(cfg), config_node_line(n),
+				 key);
+	}
+}
+
 int planner_config(const struct cmd_ctx *ctx, struct config **out, struct err *e)
 {
 	int rc = config_open(out, ctx->config_path, e);
 
 	if (rc == 0 && config_warning(*out)[0])
 		cmd_info(ctx, "capplan: warning: %s\n", config_warning(*out));
+	if (rc == 0)
+		warn_unknown_keys(ctx, *out);
 	return rc;
 }
 

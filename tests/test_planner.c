@@ -333,6 +333,23 @@ static void test_config_duplicates_and_alias_bomb(void)
 	CU_ASSERT_EQUAL(tu_capplan(dir, args, NULL, &err), 0);
 	CU_ASSERT_PTR_NULL(err && strstr(err, "warning"));
 	free(err);
+	/* a misspelt top-level key ("quota:" for quotas) is ignored, with a warning naming it
+	 * (at the line its value starts);
+	 * the keys capplan reads, and the default config, warn nothing */
+	tu_write(tu_path(dir, "typo.yaml"), "policy:\n  max_spot_share: 0.3\n"
+		 "quota:\n  - {provider: aws, region: us-east-1, gpus: 8}\n");
+	snprintf(args, sizeof(args), "--config '%s' --db s.db prices list",
+		 tu_path(dir, "typo.yaml"));
+	CU_ASSERT_EQUAL(tu_capplan(dir, args, NULL, &err), 0);
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "capplan: warning: "));
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "typo.yaml:4: \"quota\" is not a key capplan "
+					     "reads (misspelt?): it is ignored\n"));
+	CU_ASSERT_PTR_NULL(err && strstr(err, "\"policy\""));
+	free(err);
+	CU_ASSERT_EQUAL(tu_capplan(dir, "--config init.yaml --db i.db init", NULL, NULL), 0);
+	CU_ASSERT_EQUAL(tu_capplan(dir, "--config init.yaml --db i.db prices list", NULL, &err), 0);
+	CU_ASSERT_PTR_NULL(err && strstr(err, "warning"));
+	free(err);
 }
 
 static void test_config_paths(void)
