@@ -1443,8 +1443,8 @@ static void test_whatif_cover_quantile(void)
 		 "aws,us-east-1,g4dn.xlarge,T4,1,4,16,1.0,0.3,0.5,,\n");
 	tu_write(tu_path(dir, "p50.yaml"), "policy:\n  cover_quantile: p50\n");
 	write_usage(tu_path(dir, "u.csv"), tm_from_civil(2026, 10, 26) * TM_DAY, 3 * WK, noisy_gpus);
-	CU_ASSERT_EQUAL_FATAL(tu_sh(dir, "B=\"$CAPPLAN_BIN\"; $B --db s.db prices import o.csv && "
-				    "$B --db s.db usage import u.csv && $B -q --db s.db forecast",
+	CU_ASSERT_EQUAL_FATAL(tu_sh(dir, "B=\"$CAPPLAN_BIN\"; \"$B\" --db s.db prices import o.csv && "
+				    "\"$B\" --db s.db usage import u.csv && \"$B\" -q --db s.db forecast",
 				    NULL, &err), 0);
 	free(err);
 	err = NULL;
@@ -1538,9 +1538,9 @@ static void test_weekly_levers(void)
 		 "aws,us-east-1,g4dn.xlarge,T4,1,4,16,1.0,0.3,0.5,,\n"
 		 "gcp,us-central1,n1-t4,T4,1,4,16,1.2,0.25,0.6,,\n");
 	write_usage(tu_path(dir, "u.csv"), tm_from_civil(2026, 10, 26) * TM_DAY, 3 * WK, bt_gpus);
-	CU_ASSERT_EQUAL_FATAL(tu_sh(dir, "B=\"$CAPPLAN_BIN\"; $B --db s.db prices import o.csv && "
-				    "$B --db s.db usage import u.csv && $B -q --db s.db forecast && "
-				    "$B --db s.db plan --json > /dev/null", NULL, &err), 0);
+	CU_ASSERT_EQUAL_FATAL(tu_sh(dir, "B=\"$CAPPLAN_BIN\"; \"$B\" --db s.db prices import o.csv && "
+				    "\"$B\" --db s.db usage import u.csv && \"$B\" -q --db s.db forecast && "
+				    "\"$B\" --db s.db plan --json > /dev/null", NULL, &err), 0);
 	free(err);
 	err = NULL;
 	/* the plan starts 2026-11-16: it is next week's of the report on week 2026-W46 */
@@ -1589,9 +1589,9 @@ static void test_weekly_levers(void)
 		 "aws,us-east-1,g4dn.xlarge,T4,1,4,16,1.0,0.3,0.5,,\n"
 		 "aws,us-west-2,g4dn.xlarge,T4,1,4,16,2.0,0.9,1.5,,\n");
 	tu_write(tu_path(dir, "q.yaml"), "quotas:\n  - {provider: aws, region: us-east-1, gpus: 2}\n");
-	CU_ASSERT_EQUAL_FATAL(tu_sh(dir, "B=\"$CAPPLAN_BIN\"; $B --db q.db prices import o2.csv && "
-				    "$B --db q.db usage import u.csv && $B -q --db q.db forecast && "
-				    "$B --config q.yaml --db q.db plan --json > /dev/null", NULL, NULL), 0);
+	CU_ASSERT_EQUAL_FATAL(tu_sh(dir, "B=\"$CAPPLAN_BIN\"; \"$B\" --db q.db prices import o2.csv && "
+				    "\"$B\" --db q.db usage import u.csv && \"$B\" -q --db q.db forecast && "
+				    "\"$B\" --config q.yaml --db q.db plan --json > /dev/null", NULL, NULL), 0);
 	rc = tu_capplan(dir, "--config q.yaml --db q.db report weekly --week 2026-W46 --json", &out,
 			&err);
 	CU_ASSERT_EQUAL(rc, 0);
