@@ -527,6 +527,15 @@ int plan_run(struct plan_result **out, const struct offering *offers, size_t nof
 			x->reserved[SOLVER_TERM_3Y] = offers[i].reserved_3y;
 			x->spot_interruption = isnan(offers[i].spot_interruption) ? rate :
 					       offers[i].spot_interruption;
+			/*
+			 * A rate of 1 (the catalogs accept 0..1): spot is always taken back, so
+			 * the offering has no usable spot capacity; the solver's rates are [0, 1)
+			 * since it divides by what is delivered.
+			 */
+			if (x->spot_interruption >= 1) {
+				x->spot = NAN;
+				x->spot_interruption = 0;
+			}
 			n++;
 		}
 	}

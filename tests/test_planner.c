@@ -602,6 +602,48 @@ static void test_plan_inputs_json(void)
 }
 
 /*
+ * A spot interruption rate of 1 (prices import takes 0..1, as the README says) means spot is
+ * always taken back: `plan` uses no spot of that offering, where it exited 2 ("interruption
+ * rate 1 is not in 0..1"). One offering, 1 GPU, on demand 10, spot 4; 10 GPUs for 2 hours;
+ * max_spot_share 1. Rate 0: 10 spot x 4 x 2 = 80. Rate 0.5: each spot GPU delivers half, 20 x 4
+ * x 2 = 160 (still under on demand's 200). Rate 1: all on demand, 10 x 10 x 2 = 200.
+ */
+static void test_plan_interruption_rate_one(void)
+{
+	static const char *const rate[3] = { "0", "0.5", "1" };
+	static const char *const cost[3] = {
+		"\"total_cost\":80,\"cost\":{\"reserved\":0,\"spot\":80,\"ondemand\":0}",
+		"\"total_cost\":160,\"cost\":{\"reserved\":0,\"spot\":160,\"ondemand\":0}",
+		"\"total_cost\":200,\"cost\":{\"reserved\":0,\"spot\":0,\"ondemand\":200}",
+	};
+	const char *dir = tu_tmpdir();
+	char text[512], *out = NULL, *err = NULL;
+	int i;
+
+	tu_write(tu_path(dir, "s1.yaml"), "store: s.db\npolicy:\n  max_spot_share: 1\n");
+	tu_write(tu_path(dir, "d.csv"), "timestamp,gpu_model,gpus\n"
+		 "2026-12-01T00:00:00Z,H100,10\n2026-12-01T01:00:00Z,H100,10\n");
+	for (i = 0; i < 3; i++) {
+		snprintf(text, sizeof(text), "provider,region,instance_type,gpu_model,"
+			 "gpus_per_instance,vcpus,memory_gib,ondemand_hourly,spot_hourly,"
+			 "reserved_1y_hourly,reserved_3y_hourly,spot_interruption_rate\n"
+			 "aws,us-east-1,s1,H100,1,8,64,10,4,,,%s\n", rate[i]);
+		tu_write(tu_path(dir, "o.csv"), text);
+		CU_ASSERT_EQUAL(tu_capplan(dir, "--config s1.yaml prices import o.csv", &out, &err),
+				0);
+		free(out);
+		free(err);
+		CU_ASSERT_EQUAL(tu_capplan(dir, "--config s1.yaml plan --offerings o.csv --demand "
+					   "d.csv --json", &out, &err), 0);
+		CU_ASSERT_PTR_NOT_NULL(out && strstr(out, cost[i]));
+		if (i == 2)
+			CU_ASSERT_PTR_NULL(err && strstr(err, "interruption") ? err : NULL);
+		free(out);
+		free(err);
+	}
+}
+
+/*
  * forecast --input: a value too large to forecast (1e308: the intervals came out "inf" in the
  * CSV, exit 0) is refused with its line; a large but sane series forecasts to finite numbers.
  */
@@ -734,4 +776,6 @@ void planner_suite_register(void)
 		    test_forecast_input_huge_values);
 	CU_add_test(s, "cli: output that cannot be written exits 1", test_stdout_write_failure);
 	CU_add_test(s, "csv: a column named twice in a header is refused", test_csv_header_twice);
+	CU_add_test(s, "plan: a spot interruption rate of 1 is no usable spot, not an error",
+		    test_plan_interruption_rate_one);
 }
