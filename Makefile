@@ -78,7 +78,7 @@ test check: deps
 	@$(MAKE) --no-print-directory build/san/run_tests build/san/capplan
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1:exitcode=86 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=87 \
-	CAPPLAN_BIN=$(CURDIR)/build/san/capplan CAPPLAN_SRC=$(CURDIR) build/san/run_tests
+	CAPPLAN_BIN="$(CURDIR)/build/san/capplan" CAPPLAN_SRC="$(CURDIR)" build/san/run_tests
 
 demo: deps
 	@$(MAKE) --no-print-directory capplan

@@ -35,8 +35,10 @@ const struct cmd_entry cmd_apply = {
 	"Nothing without capplan's tags is touched. Dry run unless --yes (apply.dry_run_default).\n"
 	"Guard rails: apply.max_launch_per_run, apply.max_hourly_spend, apply.allowed_providers.\n"
 	"Exit 0 done or dry run, 1 shortfall or failure, 2 refused by a guard rail or bad input.\n"
-	"`apply commitments` prints the commitments of the plan and the calls that would buy\n"
-	"them; it never buys anything.\n",
+	"A `plan commitments` result (a load-duration curve, not a schedule) is never applied:\n"
+	"\"latest\" skips it, and naming it (--plan ID, --plan-file) is refused (exit 2).\n"
+	"`apply commitments` prints the commitments of the plan (default the latest of any kind)\n"
+	"and the calls that would buy them; it never buys anything.\n",
 	run,
 };
 
@@ -152,10 +154,22 @@ static void plan_id_of_file(const char *json, char *out, size_t n)
 	yajl_tree_free(root);
 }
 
+/*
+ * A `plan commitments` result is a purchase recommendation over a load-duration curve: its
+ * hours are demand levels sorted highest first, and running a fleet from them would launch
+ * the year's peak now. Refused, whoever names it.
+ */
+static int not_a_schedule(const char *name, struct err *e)
+{
+	return err_set(e, ERR_INPUT, "%s is a purchase recommendation (`plan commitments`, a "
+		       "load-duration curve), not an hourly schedule: use `apply commitments`",
+		       name);
+}
+
 static int load_plan(const struct apply_args *a, struct store *st, struct plan_result **out,
 		     char *id, size_t idn, struct err *e)
 {
-	char *json = NULL, name[64];
+	char *json = NULL, name[64], kind[32];
 	int64_t want = 0, got = 0;
 	int rc;
 
@@ -165,6 +179,9 @@ static int load_plan(const struct apply_args *a, struct store *st, struct plan_r
 		plan_id_of_file(json, id, idn);
 		rc = plan_from_json(out, json, a->plan_file, e);
 		free(json);
+		if (rc == 0 && !a->commitments && (*out)->rp.kind &&
+		    strcmp((*out)->rp.kind, STORE_PLAN_COMMITMENTS) == 0)
+			rc = not_a_schedule(a->plan_file, e);
 		return rc;
 	}
 	if (a->plan && strcmp(a->plan, "latest") != 0) {
@@ -176,11 +193,16 @@ static int load_plan(const struct apply_args *a, struct store *st, struct plan_r
 			return cmd_usage_error(&cmd_apply, e, "--plan is \"%s\": a plan id or latest",
 					       a->plan);
 	}
-	if ((rc = store_plan_get(st, want, &got, &json, e)) < 0)
+	/* `apply commitments` prints purchases: any kind of plan has them, the latest is wanted */
+	if ((rc = store_plan_get_kind(st, want, !a->commitments, &got, kind, sizeof(kind), &json,
+				      e)) < 0)
 		return rc;
 	snprintf(id, idn, "%lld", (long long)got);
 	snprintf(name, sizeof(name), "plan %lld", (long long)got);
-	rc = plan_from_json(out, json, name, e);
+	if (!a->commitments && strcmp(kind, STORE_PLAN_COMMITMENTS) == 0)
+		rc = not_a_schedule(name, e);
+	else
+		rc = plan_from_json(out, json, name, e);
 	free(json);
 	return rc;
 }

@@ -17,12 +17,13 @@ const struct cmd_entry cmd_report = {
 	"usage: capplan report [--plan ID|latest] [--format md|json] [--out FILE]\n"
 	"       capplan report weekly [--week 2026-W47] [--format md|html|csv|json] [--out FILE]\n"
 	"                             [--no-levers]\n\n"
-	"Renders a stored plan (default: the latest): cost against all on-demand, the mix by\n"
-	"purchase type and GPU model, and the reserved counts.\n\n"
+	"Renders a stored plan (default: the latest hourly one, never a `plan commitments`\n"
+	"result): cost against all on-demand, the mix by purchase type and GPU model, and the\n"
+	"reserved counts.\n\n"
 	"report weekly: the ISO week (default: the last complete one) against the latest stored\n"
-	"plan covering it: spend by provider, GPU model and purchase type as planned and, where\n"
-	"usage was imported, as used (the commitments held, the rest of each hour's real demand\n"
-	"bought at the cheapest spot and on-demand mix under the spot share); commitment\n"
+	"hourly plan covering it: spend by provider, GPU model and purchase type as planned and,\n"
+	"where usage was imported, as used (the commitments held, the rest of each hour's real\n"
+	"demand bought at the cheapest spot and on-demand mix under the spot share); commitment\n"
 	"utilization and coverage. The commitments held are chosen per provider: those imported\n"
 	"from FOCUS exports (capplan commitments list) when the store holds that provider's\n"
 	"FOCUS data for the week (an export imported over it, or an imported commitment held\n"
@@ -117,7 +118,7 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 	struct store *st = NULL;
 	struct plan_result *r = NULL;
 	const char *format = ctx->json ? "json" : "md", *outpath = NULL;
-	char *json = NULL, name[64], idbuf[32];
+	char *json = NULL, name[64], idbuf[32], kind[32];
 	long long want = 0;
 	int64_t id = 0;
 	FILE *f = stdout;
@@ -154,11 +155,15 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 		return cmd_usage_error(&cmd_report, e, "--format is \"%s\": use md or json", format);
 	if ((rc = planner_config(ctx, &cfg, e)) < 0 || (rc = planner_store(ctx, cfg, &st, e)) < 0)
 		goto out;
-	if ((rc = store_plan_get(st, want, &id, &json, e)) < 0)
+	/* the default is the latest hourly plan; a commitments plan is shown when named */
+	if ((rc = store_plan_get_kind(st, want, 1, &id, kind, sizeof(kind), &json, e)) < 0)
 		goto out;
 	snprintf(name, sizeof(name), "plan %lld", (long long)id);
 	if ((rc = plan_from_json(&r, json, name, e)) < 0)
 		goto out;
+	/* rows stored before results said their kind: the column knows it */
+	if (strcmp(kind, STORE_PLAN_COMMITMENTS) == 0)
+		r->rp.kind = STORE_PLAN_COMMITMENTS;
 	snprintf(idbuf, sizeof(idbuf), "%lld", (long long)id);
 	r->rp.id = idbuf;
 	if (outpath && (f = fopen(outpath, "w")) == NULL) {

@@ -634,6 +634,8 @@ int plan_run(struct plan_result **out, const struct offering *offers, size_t nof
 	r->rp.cost_ondemand = r->sp->cost_ondemand;
 	r->rp.gap = r->sp->gap;
 	r->rp.relaxed = o->relax;
+	/* sorted levels, not hours: marked, so that no one runs a fleet from them */
+	r->rp.kind = o->ldc ? STORE_PLAN_COMMITMENTS : NULL;
 	r->rp.ondemand_only_cost = plan_ondemand_only_cost(offers, noffers, d);
 	r->demand = demand;	/* the result owns it now */
 	demand = NULL;

@@ -99,7 +99,8 @@ double plan_ondemand_only_cost(const struct offering *offers, size_t noffers,
 
 /*
  * Reads a plan written by `plan --json` (or stored) back into a result whose rp can be
- * rendered again or applied. name is used in errors (a file name, "plan 12").
+ * rendered again or applied. name is used in errors (a file name, "plan 12"). A plan whose
+ * "kind" is "commitments" (a load-duration curve) gets rp.kind = STORE_PLAN_COMMITMENTS.
  */
 int plan_from_json(struct plan_result **out, const char *json, const char *name,
 		   struct err *e);

@@ -198,6 +198,12 @@ int plan_from_json(struct plan_result **out, const char *json, const char *name,
 	r->rp.cost_ondemand = r->sp->cost_ondemand;
 	r->rp.gap = r->sp->gap;
 	r->rp.relaxed = YAJL_IS_TRUE(get(root, "relaxed"));
+	{
+		const char *kind = YAJL_GET_STRING(get(root, "kind"));
+
+		if (kind && strcmp(kind, STORE_PLAN_COMMITMENTS) == 0)
+			r->rp.kind = STORE_PLAN_COMMITMENTS;
+	}
 	r->rp.ondemand_only_cost = num(get(root, "ondemand_only_cost"));
 	*out = r;
 	r = NULL;

@@ -693,25 +693,46 @@ int store_plan_put(struct store *s, const char *kind, int64_t start, size_t hori
 int store_plan_get(struct store *s, int64_t id, int64_t *out_id, char **result_json,
 		   struct err *e)
 {
+	char kind[32];
+
+	return store_plan_get_kind(s, id, 1, out_id, kind, sizeof(kind), result_json, e);
+}
+
+int store_plan_get_kind(struct store *s, int64_t id, int hourly, int64_t *out_id, char *kind,
+			size_t kindn, char **result_json, struct err *e)
+{
 	sqlite3_stmt *st = NULL;
 	int rc = 0, step;
 
 	*result_json = NULL;
+	if (kindn)
+		kind[0] = '\0';
+	/* "latest" never means a load-duration curve unless asked: a cron `apply --plan latest`
+	 * run after `plan commitments` must still find the fleet schedule */
 	if (sqlite3_prepare_v2(s->db, id > 0 ?
-			       "SELECT id, result_json FROM plans WHERE id = ?1" :
-			       "SELECT id, result_json FROM plans ORDER BY id DESC LIMIT 1",
+			       "SELECT id, result_json, kind FROM plans WHERE id = ?1" :
+			       hourly ? "SELECT id, result_json, kind FROM plans WHERE kind <> '"
+					STORE_PLAN_COMMITMENTS "' ORDER BY id DESC LIMIT 1" :
+			       "SELECT id, result_json, kind FROM plans ORDER BY id DESC LIMIT 1",
 			       -1, &st, NULL) != SQLITE_OK)
 		return store_fail(s, e, "reading a plan");
 	if (id > 0)
 		sqlite3_bind_int64(st, 1, id);
 	step = sqlite3_step(st);
 	if (step == SQLITE_ROW) {
+		const char *k = (const char *)sqlite3_column_text(st, 2);
+
 		*out_id = sqlite3_column_int64(st, 0);
+		if (kindn)
+			snprintf(kind, kindn, "%s", k ? k : "");
 		if ((*result_json = strdup((const char *)sqlite3_column_text(st, 1))) == NULL)
 			rc = err_nomem(e);
 	} else if (step == SQLITE_DONE) {
 		rc = id > 0 ? err_set(e, ERR_INPUT, "no plan %lld in %s", (long long)id, s->path)
-			    : err_set(e, ERR_INPUT, "no plan in %s yet: run capplan plan", s->path);
+		     : hourly ? err_set(e, ERR_INPUT, "no hourly plan in %s yet: run capplan plan "
+					"(`plan commitments` results are purchase recommendations, "
+					"not schedules)", s->path)
+			      : err_set(e, ERR_INPUT, "no plan in %s yet: run capplan plan", s->path);
 	} else {
 		rc = store_fail(s, e, "reading a plan");
 	}

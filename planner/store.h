@@ -97,8 +97,22 @@ int store_forecast_models(struct store *s, int64_t run, char ***out, size_t *n, 
 int store_plan_put(struct store *s, const char *kind, int64_t start, size_t horizon,
 		   double total_cost, const char *inputs_json, const char *policy_json,
 		   const char *result_json, int64_t *id, struct err *e);
-/* A plan's result JSON (id 0 = the latest). Caller frees *result_json. */
+/*
+ * Plan kinds (the plans.kind column): "plan" and "fleet" are hourly schedules, whose hours
+ * apply carries out; "commitments" (STORE_PLAN_COMMITMENTS) is a purchase recommendation
+ * planned over a load-duration curve: its hours are demand levels sorted highest first, not
+ * hours of the calendar, so nothing may run a fleet from them.
+ */
+#define STORE_PLAN_COMMITMENTS "commitments"
+/* A plan's result JSON; id 0 = the latest hourly schedule (not a commitments plan).
+ * Caller frees *result_json. */
 int store_plan_get(struct store *s, int64_t id, int64_t *out_id, char **result_json,
 		   struct err *e);
+/*
+ * The same with the plan's kind copied into kind (kindn bytes); id 0 = the latest plan that
+ * is an hourly schedule when hourly, else the latest of any kind. Caller frees *result_json.
+ */
+int store_plan_get_kind(struct store *s, int64_t id, int hourly, int64_t *out_id, char *kind,
+			size_t kindn, char **result_json, struct err *e);
 
 #endif

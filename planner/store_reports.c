@@ -124,6 +124,7 @@ int store_plan_covering(struct store *s, int64_t from, int64_t end, int64_t *id,
 	static const char sql[] =
 		"SELECT id, result_json, inputs_json, start_ts <= ?1 AND start_ts + 3600 * horizon_hours >= ?2"
 		" AS covers FROM plans WHERE start_ts < ?2 AND start_ts + 3600 * horizon_hours > ?1"
+		" AND kind <> '" STORE_PLAN_COMMITMENTS "'"
 		" ORDER BY covers DESC, id DESC LIMIT 1";
 	sqlite3_stmt *st = NULL;
 	int rc = 0, step;

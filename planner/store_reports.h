@@ -23,8 +23,9 @@ int store_spot_history(struct store *s, const struct offering *offers, size_t n,
 		       size_t nhours, double **out, struct err *e);
 
 /*
- * The plan for [from, end): the latest stored plan whose horizon covers it all, else the
- * latest that overlaps it (*full = 0); *id = 0 when none. Caller frees *json.
+ * The plan for [from, end): the latest stored hourly plan (never a `plan commitments`
+ * load-duration curve, whose hours are not the calendar's) whose horizon covers it all, else
+ * the latest that overlaps it (*full = 0); *id = 0 when none. Caller frees *json.
  */
 int store_plan_covering(struct store *s, int64_t from, int64_t end, int64_t *id, int *full,
 			char **json, char **inputs_json, struct err *e);

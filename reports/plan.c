@@ -20,6 +20,8 @@ void rp_plan_json_obj(jw *w, const struct reports_plan *p, int with_risk)
 		jw_kstr(w, "plan", p->id);
 	tm_format(p->start, ts);
 	jw_kstr(w, "start", ts);
+	if (p->kind)
+		jw_kstr(w, "kind", p->kind);
 	jw_kint(w, "horizon_hours", (int64_t)p->nhours);
 	jw_kmoney(w, "total_cost", p->total_cost);
 	jw_key(w, "cost");
@@ -158,6 +160,9 @@ int reports_plan_md(FILE *f, const struct reports_plan *p, struct err *e)
 	tm_format(p->start + (int64_t)p->nhours * TM_HOUR, to);
 	fprintf(f, "# capplan plan%s%s\n\n", p->id ? " " : "", p->id ? p->id : "");
 	fprintf(f, "%zu hours from %s to %s.\n\n", p->nhours, from, to);
+	if (p->kind)
+		fprintf(f, "A purchase recommendation (`plan commitments`): its hours are demand "
+			"levels sorted highest first, not a schedule to apply.\n\n");
 	fprintf(f, "| | USD |\n|---|---:|\n");
 	fprintf(f, "| **plan total** | **%.2f** |\n", p->total_cost);
 	fprintf(f, "| reserved | %.2f |\n| spot | %.2f |\n| on-demand | %.2f |\n",

@@ -45,6 +45,12 @@ struct reports_plan {
 	const char *id;		/* plan id in the store, NULL when not stored */
 	size_t nduals;		/* with `plan --duals`: written as "duals" in the JSON */
 	const struct reports_dual *duals;
+	/*
+	 * NULL for an hourly schedule; "commitments" for a plan made over a load-duration curve
+	 * (`plan commitments`), whose hours are sorted demand levels: written as "kind" in the
+	 * JSON so that a plan file says it is not a schedule.
+	 */
+	const char *kind;
 };
 
 /*

@@ -1203,6 +1203,106 @@ static void test_stored_plan_and_bad_input(void)
 	fake_stop(&f);
 }
 
+/*
+ * A `plan commitments` result (kind "commitments": a load-duration curve, its hours sorted
+ * demand levels) stored after an hourly plan: "latest" is still the hourly plan 1 (it was
+ * plan 2, and apply ran a fleet from the curve); naming plan 2, or a file whose "kind" says
+ * commitments, is refused with exit 2 and nothing called; `apply commitments` still reads
+ * it (latest of any kind), and `report` defaults to the hourly plan too.
+ */
+static void test_commitments_plan_not_applied(void)
+{
+	struct fake f;
+	struct store *st = NULL;
+	struct err e = ERR_INIT;
+	char *json, *kjson, *out = NULL, *err = NULL, cmd[1024];
+	int64_t id1 = 0, id2 = 0;
+	size_t calls;
+	yajl_val j, fs;
+
+	setup(&f, NULL);
+	json = tu_read(tu_src("tests/data/apply/plan.json"), NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(json);
+	CU_ASSERT_EQUAL_FATAL(store_open(&st, tu_path(f.dir, "st.db"), &e), 0);
+	CU_ASSERT_EQUAL(store_begin(st, &e), 0);
+	CU_ASSERT_EQUAL(store_plan_put(st, "plan", 1795435200, 3, 190, "{}", "{}", json, &id1, &e),
+			0);
+	/* a row as stored before results said their kind: only the column knows */
+	CU_ASSERT_EQUAL(store_plan_put(st, "commitments", 1795435200, 3, 190, "{}", "{}", json,
+				       &id2, &e), 0);
+	CU_ASSERT_EQUAL(store_commit(st, &e), 0);
+	store_close(st);
+	CU_ASSERT_EQUAL(id1, 1);
+	CU_ASSERT_EQUAL(id2, 2);
+	CU_ASSERT_EQUAL(tu_capplan(f.dir, "--config capplan.yaml apply --plan latest --json", &out,
+				   &err), 0);
+	j = yajl_tree_parse(out ? out : "", NULL, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+	CU_ASSERT_STRING_EQUAL(gets(j, "plan"), "1");
+	yajl_tree_free(j);
+	free(out);
+	free(err);
+	CU_ASSERT_EQUAL(tu_capplan(f.dir, "--config capplan.yaml apply --json", &out, &err), 0);
+	j = yajl_tree_parse(out ? out : "", NULL, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+	CU_ASSERT_STRING_EQUAL(gets(j, "plan"), "1");
+	yajl_tree_free(j);
+	free(out);
+	free(err);
+	/* the two dry runs above asked EC2 (DryRun=true): what the refusals add is counted */
+	fs = fake_state(&f);
+	calls = YAJL_GET_ARRAY(get(fs, "calls"))->len;
+	yajl_tree_free(fs);
+	CU_ASSERT_EQUAL(tu_capplan(f.dir, "--config capplan.yaml apply --plan 2 --yes", &out,
+				   &err), 2);
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "plan 2 is a purchase recommendation"));
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "use `apply commitments`"));
+	CU_ASSERT(err && strchr(err, '\n') == err + strlen(err) - 1);	/* one line */
+	free(out);
+	free(err);
+	/* a file: `report --plan 2 --json` writes the kind, so the file refuses itself */
+	CU_ASSERT_EQUAL(tu_capplan(f.dir, "--config capplan.yaml report --plan 2 --json "
+				   "--out c.json", &out, &err), 0);
+	free(out);
+	free(err);
+	kjson = tu_read(tu_path(f.dir, "c.json"), NULL);
+	CU_ASSERT_PTR_NOT_NULL(kjson && strstr(kjson, "\"kind\":\"commitments\""));
+	free(kjson);
+	CU_ASSERT_EQUAL(tu_capplan(f.dir, "--config capplan.yaml apply --plan-file c.json "
+				   "--at 2026-11-23T12:00:00Z --yes", &out, &err), 2);
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "c.json is a purchase recommendation"));
+	free(out);
+	free(err);
+	fs = fake_state(&f);
+	CU_ASSERT_EQUAL(YAJL_GET_ARRAY(get(fs, "calls"))->len, calls);
+	CU_ASSERT_EQUAL(count_running(fs, NULL), 0);
+	yajl_tree_free(fs);
+	/* what it is for: `apply commitments` reads it by default, by id and from the file */
+	CU_ASSERT_EQUAL(tu_capplan(f.dir, "--config capplan.yaml apply commitments --yes "
+				   "--i-understand-this-costs", &out, &err), 0);
+	CU_ASSERT_PTR_NOT_NULL(out && strncmp(out, "plan 2: ", 8) == 0);
+	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "aws/us-east-1/p4d.24xlarge 1y x1"));
+	free(out);
+	free(err);
+	snprintf(cmd, sizeof(cmd), "--config capplan.yaml apply commitments --plan-file c.json "
+		 "--yes --i-understand-this-costs");
+	CU_ASSERT_EQUAL(tu_capplan(f.dir, cmd, &out, &err), 0);
+	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "aws/us-east-1/p4d.24xlarge 1y x1"));
+	free(out);
+	free(err);
+	/* report: the latest hourly plan by default; the commitments plan when named */
+	CU_ASSERT_EQUAL(tu_capplan(f.dir, "--config capplan.yaml report", &out, &err), 0);
+	CU_ASSERT_PTR_NOT_NULL(out && strncmp(out, "# capplan plan 1\n", 17) == 0);
+	free(out);
+	free(err);
+	CU_ASSERT_EQUAL(tu_capplan(f.dir, "--config capplan.yaml report --plan 2", &out, &err), 0);
+	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "A purchase recommendation (`plan commitments`)"));
+	free(out);
+	free(err);
+	free(json);
+	fake_stop(&f);
+}
+
 /* --- GCP and Azure ----------------------------------------------------------------------- */
 
 static void setup_multi(struct fake *f, const char *fake_cfg)
@@ -1622,4 +1722,6 @@ void apply_suite_register(void)
 	CU_add_test(s, "bad gcp and azure credentials: exit 1, no secret", test_bad_credentials);
 	CU_add_test(s, "azure: dry run, capacity, converge, no-op, scale-in", test_azure);
 	CU_add_test(s, "azure: ARM error codes through http.c", test_azure_http_errors);
+	CU_add_test(s, "a plan commitments result is never applied; latest skips it",
+		    test_commitments_plan_not_applied);
 }

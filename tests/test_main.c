@@ -17,6 +17,7 @@ int main(void)
 {
 	unsigned fails;
 
+	tu_init();
 	if (CU_initialize_registry() != CUE_SUCCESS)
 		return 2;
 #define X(fn) fn();

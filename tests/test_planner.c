@@ -564,10 +564,10 @@ static void test_plan_inputs_json(void)
 					1 + h / 24, h % 24, 4 + h % 3);
 	tu_write(tu_path(dir, "u.csv"), text);
 	free(text);
-	snprintf(args, sizeof(args), "B=\"$CAPPLAN_BIN\"; C='%s'; $B --db s.db --config \"$C\" "
-		 "prices import o.csv && $B --db s.db --config \"$C\" usage import u.csv && "
-		 "$B -q --db s.db --config \"$C\" forecast --horizon 24 && "
-		 "$B --db s.db --config \"$C\" plan --json > /dev/null", cfgpath);
+	snprintf(args, sizeof(args), "B=\"$CAPPLAN_BIN\"; C='%s'; \"$B\" --db s.db --config \"$C\" "
+		 "prices import o.csv && \"$B\" --db s.db --config \"$C\" usage import u.csv && "
+		 "\"$B\" -q --db s.db --config \"$C\" forecast --horizon 24 && "
+		 "\"$B\" --db s.db --config \"$C\" plan --json > /dev/null", cfgpath);
 	CU_ASSERT_EQUAL_FATAL(tu_sh(dir, args, NULL, &err), 0);
 	free(err);
 	err = NULL;
@@ -592,8 +592,8 @@ static void test_plan_inputs_json(void)
 	/* a forecast run's parameters too: a GPU model named with a quote and a backslash */
 	tu_write(tu_path(dir, "g.csv"), "timestamp,gpu_model,gpus\n"
 		 "2026-11-01T00:00:00Z,\"Z\"\"q\\w\",3\n2026-11-01T01:00:00Z,\"Z\"\"q\\w\",4\n");
-	CU_ASSERT_EQUAL_FATAL(tu_sh(dir, "B=\"$CAPPLAN_BIN\"; $B --db s.db usage import g.csv && "
-				    "$B -q --db s.db forecast --gpu 'Z\"q\\w' --horizon 2 --season 24",
+	CU_ASSERT_EQUAL_FATAL(tu_sh(dir, "B=\"$CAPPLAN_BIN\"; \"$B\" --db s.db usage import g.csv && "
+				    "\"$B\" -q --db s.db forecast --gpu 'Z\"q\\w' --horizon 2 --season 24",
 				    NULL, NULL), 0);
 	CU_ASSERT_EQUAL(tu_sh(dir, args, &out, &err), 0);
 	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, " Z\"q\\w [24]\n"));

@@ -14,6 +14,7 @@
 #include "planner/realize.h"
 #include "planner/store.h"
 #include "planner/store_prices.h"
+#include "planner/store_reports.h"
 #include "planner/store_usage.h"
 #include "reports/reports.h"
 #include "tests/testutil.h"
@@ -89,6 +90,44 @@ static void put_plan(struct store *st, struct reports_offer *ro, size_t no, int6
 					     &id, &e), 0);
 	CU_ASSERT_EQUAL_FATAL(store_commit(st, &e), 0);
 	free(json);
+}
+
+/*
+ * report weekly takes "the latest plan covering the week": a `plan commitments` result (8760
+ * sorted levels from the same start) covers every week on paper but is no schedule, so the
+ * hourly plan 1 is the week's even though plan 2 is later and covers it fully.
+ */
+static void test_weekly_skips_commitments_plan(void)
+{
+	const char *dir = tu_tmpdir();
+	struct store *st = NULL;
+	struct err e = ERR_INIT;
+	char *json = NULL, *inputs = NULL;
+	int64_t id1 = 0, id2 = 0, id = -1, from = w47();
+	int full = -1;
+
+	CU_ASSERT_EQUAL_FATAL(store_open(&st, tu_path(dir, "st.db"), &e), 0);
+	CU_ASSERT_EQUAL_FATAL(store_begin(st, &e), 0);
+	CU_ASSERT_EQUAL(store_plan_put(st, "plan", from, WK, 10, "{}", "{}", "{\"a\":1}", &id1,
+				       &e), 0);
+	CU_ASSERT_EQUAL(store_plan_put(st, "commitments", from, 8760, 5, "{}", "{}", "{\"b\":2}",
+				       &id2, &e), 0);
+	CU_ASSERT_EQUAL_FATAL(store_commit(st, &e), 0);
+	CU_ASSERT_EQUAL(store_plan_covering(st, from, from + WK * TM_HOUR, &id, &full, &json,
+					    &inputs, &e), 0);
+	CU_ASSERT_EQUAL(id, id1);
+	CU_ASSERT_EQUAL(full, 1);
+	CU_ASSERT_STRING_EQUAL(json ? json : "", "{\"a\":1}");
+	free(json);
+	free(inputs);
+	/* the week after: only the curve "covers" it, and it is not taken */
+	CU_ASSERT_EQUAL(store_plan_covering(st, from + WK * TM_HOUR, from + 2 * WK * TM_HOUR, &id,
+					    &full, &json, &inputs, &e), 0);
+	CU_ASSERT_EQUAL(id, 0);
+	CU_ASSERT_PTR_NULL(json);
+	free(json);
+	free(inputs);
+	store_close(st);
 }
 
 static void put_forecast(struct store *st, const char *gpu, int64_t start, double mean,
@@ -1681,8 +1720,8 @@ static void test_whatif_cover_quantile(void)
 		 "aws,us-east-1,g4dn.xlarge,T4,1,4,16,1.0,0.3,0.5,,\n");
 	tu_write(tu_path(dir, "p50.yaml"), "policy:\n  cover_quantile: p50\n");
 	write_usage(tu_path(dir, "u.csv"), tm_from_civil(2026, 10, 26) * TM_DAY, 3 * WK, noisy_gpus);
-	CU_ASSERT_EQUAL_FATAL(tu_sh(dir, "B=\"$CAPPLAN_BIN\"; $B --db s.db prices import o.csv && "
-				    "$B --db s.db usage import u.csv && $B -q --db s.db forecast",
+	CU_ASSERT_EQUAL_FATAL(tu_sh(dir, "B=\"$CAPPLAN_BIN\"; \"$B\" --db s.db prices import o.csv && "
+				    "\"$B\" --db s.db usage import u.csv && \"$B\" -q --db s.db forecast",
 				    NULL, &err), 0);
 	free(err);
 	err = NULL;
@@ -1776,9 +1815,9 @@ static void test_weekly_levers(void)
 		 "aws,us-east-1,g4dn.xlarge,T4,1,4,16,1.0,0.3,0.5,,\n"
 		 "gcp,us-central1,n1-t4,T4,1,4,16,1.2,0.25,0.6,,\n");
 	write_usage(tu_path(dir, "u.csv"), tm_from_civil(2026, 10, 26) * TM_DAY, 3 * WK, bt_gpus);
-	CU_ASSERT_EQUAL_FATAL(tu_sh(dir, "B=\"$CAPPLAN_BIN\"; $B --db s.db prices import o.csv && "
-				    "$B --db s.db usage import u.csv && $B -q --db s.db forecast && "
-				    "$B --db s.db plan --json > /dev/null", NULL, &err), 0);
+	CU_ASSERT_EQUAL_FATAL(tu_sh(dir, "B=\"$CAPPLAN_BIN\"; \"$B\" --db s.db prices import o.csv && "
+				    "\"$B\" --db s.db usage import u.csv && \"$B\" -q --db s.db forecast && "
+				    "\"$B\" --db s.db plan --json > /dev/null", NULL, &err), 0);
 	free(err);
 	err = NULL;
 	/* the plan starts 2026-11-16: it is next week's of the report on week 2026-W46 */
@@ -1827,9 +1866,9 @@ static void test_weekly_levers(void)
 		 "aws,us-east-1,g4dn.xlarge,T4,1,4,16,1.0,0.3,0.5,,\n"
 		 "aws,us-west-2,g4dn.xlarge,T4,1,4,16,2.0,0.9,1.5,,\n");
 	tu_write(tu_path(dir, "q.yaml"), "quotas:\n  - {provider: aws, region: us-east-1, gpus: 2}\n");
-	CU_ASSERT_EQUAL_FATAL(tu_sh(dir, "B=\"$CAPPLAN_BIN\"; $B --db q.db prices import o2.csv && "
-				    "$B --db q.db usage import u.csv && $B -q --db q.db forecast && "
-				    "$B --config q.yaml --db q.db plan --json > /dev/null", NULL, NULL), 0);
+	CU_ASSERT_EQUAL_FATAL(tu_sh(dir, "B=\"$CAPPLAN_BIN\"; \"$B\" --db q.db prices import o2.csv && "
+				    "\"$B\" --db q.db usage import u.csv && \"$B\" -q --db q.db forecast && "
+				    "\"$B\" --config q.yaml --db q.db plan --json > /dev/null", NULL, NULL), 0);
 	rc = tu_capplan(dir, "--config q.yaml --db q.db report weekly --week 2026-W46 --json", &out,
 			&err);
 	CU_ASSERT_EQUAL(rc, 0);
@@ -1891,4 +1930,6 @@ void reports_suite_register(void)
 	CU_add_test(s, "whatif: the baseline is the plan (spot history); cover_quantile, spot_price",
 		    test_whatif_cover_quantile);
 	CU_add_test(s, "bad flags exit 2", test_bad_flags);
+	CU_add_test(s, "report weekly: a plan commitments result is not the week's plan",
+		    test_weekly_skips_commitments_plan);
 }

@@ -20,20 +20,53 @@ static void cleanup(void)
 	}
 }
 
+static void make_root(void)
+{
+	const char *base = getenv("TMPDIR");
+
+	if (tmproot[0] != '\0')
+		return;
+	snprintf(tmproot, sizeof(tmproot), "%s/capplan-test-XXXXXX", base ? base : "/tmp");
+	if (mkdtemp(tmproot) == NULL) {
+		perror("mkdtemp");
+		exit(1);
+	}
+	atexit(cleanup);
+}
+
+/* Points variable `name` at a symlink to its value inside the temporary root. */
+static void alias_env(const char *name, const char *link)
+{
+	const char *v = getenv(name);
+	char path[700];
+
+	if (v == NULL || v[strcspn(v, " \t'\"\\$`")] == '\0')
+		return;		/* nothing a shell would split or expand */
+	snprintf(path, sizeof(path), "%s/%s", tmproot, link);
+	if (symlink(v, path) != 0 || setenv(name, path, 1) != 0) {
+		perror(path);
+		exit(1);
+	}
+}
+
+void tu_init(void)
+{
+	/*
+	 * Tests paste fixture paths and the binary into shell command lines: a checkout under a
+	 * folder with a space (or a quote) would split them. Such paths are reached through
+	 * symlinks in the temporary root instead, whose name is ours.
+	 */
+	make_root();
+	alias_env("CAPPLAN_SRC", "src");
+	alias_env("CAPPLAN_BIN", "capplan");
+}
+
 const char *tu_tmpdir(void)
 {
 	static char dir[600];
 	static int n;
-	const char *base = getenv("TMPDIR");
 
-	if (tmproot[0] == '\0') {
-		snprintf(tmproot, sizeof(tmproot), "%s/capplan-test-XXXXXX", base ? base : "/tmp");
-		if (mkdtemp(tmproot) == NULL) {
-			perror("mkdtemp");
-			exit(1);
-		}
-		atexit(cleanup);
-	}
+	make_root();
 	snprintf(dir, sizeof(dir), "%s/t%d", tmproot, ++n);
 	if (mkdir(dir, 0700) != 0) {
 		perror(dir);

@@ -3,6 +3,8 @@
 /* Helpers for the CUnit suites: temporary directories, files, running the capplan binary. */
 #include <stddef.h>
 
+/* Called once before any test: see testutil.c (paths with spaces). */
+void tu_init(void);
 /* A fresh directory under $TMPDIR, removed at exit. The string is static storage. */
 const char *tu_tmpdir(void);
 /* Joins the directory and name into a static rotating buffer (8 slots). */
