@@ -7,7 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { S_REAL, S_HEUR, S_PF, NSTRAT };
+/* S_HOLD: the whole-window perfect-foresight plan, its commitments held from the start */
+enum { S_REAL, S_HEUR, S_HOLD, NSTRAT };
 
 /* What the replay keeps about the catalog: the offerings of each GPU model. */
 struct bt {
@@ -145,6 +146,117 @@ static double ondemand_hour(const struct bt *b, size_t t)
 		total += isinf(best) ? NAN : best;
 	}
 	return total;
+}
+
+/*
+ * The perfect-foresight week: the least any policy can pay for hours [t0, t0 + nh) under
+ * pay_hour's accounting. A policy's commitments are fixed within a week (they are bought at
+ * its start), are paid by the hour while held, and only the GPUs they hold per model enter
+ * the cover of that model's hours; so whatever a policy bought before or this week, its
+ * week costs at least, per GPU model m, min over g of
+ *     nh x R_m(g) + sum over the week's hours t of realize_cover(demand, g held, spot at t)
+ * where R_m(g) is the cheapest hourly price of commitments holding exactly g GPUs of m (an
+ * unbounded knapsack over m's offerings and terms). g runs to D + G - 1 (D the week's peak
+ * in whole GPUs, G the largest instance): past D the cover is free, and a cheapest holding
+ * of at least D GPUs never exceeds D + G - 1 (dropping an instance would still hold D).
+ * This is a lower bound for every strategy in every week, not a plan a policy can follow
+ * (it may hold fewer commitments in a later week than in an earlier one).
+ */
+static int pf_week(struct bt *b, size_t t0, size_t nh, double *cost, struct err *e)
+{
+	const struct plan_demand *u = b->u;
+	double *rg = NULL, *cov = NULL, *sum = NULL, total = 0;
+	size_t m, i, t, g, ng = 0;
+	int rc = 0;
+
+	for (m = 0; m < u->nmodels; m++) {
+		double peak = 0, best = INFINITY;
+		size_t top, maxg = 0;
+		int term;
+
+		for (t = t0; t < t0 + nh; t++) {
+			double v = u->gpus[m * u->nhours + t];
+
+			if (!isnan(v) && v > peak)
+				peak = v;
+		}
+		top = peak > 1e-9 ? (size_t)ceil(peak - 1e-9) : 0;
+		for (i = 0; i < b->nidx[m]; i++) {
+			const struct offering *of = &b->offers[b->idx[m * b->noffers + i]];
+
+			for (term = 0; term < 2; term++)
+				if (!isnan(hourly_reserved(of, term)) && of->gpus > 0 &&
+				    (size_t)of->gpus > maxg)
+					maxg = (size_t)of->gpus;
+		}
+		ng = top + (maxg ? maxg : 1);	/* holdings 0 .. top + maxg - 1 */
+		free(rg);
+		free(cov);
+		free(sum);
+		cov = sum = NULL;
+		if ((rg = malloc(ng * sizeof(*rg))) == NULL ||
+		    (cov = malloc((top + 1) * sizeof(*cov))) == NULL ||
+		    (sum = calloc(top + 1, sizeof(*sum))) == NULL) {
+			rc = err_nomem(e);
+			goto out;
+		}
+		rg[0] = 0;
+		for (g = 1; g < ng; g++) {
+			rg[g] = INFINITY;
+			for (i = 0; i < b->nidx[m]; i++) {
+				const struct offering *of = &b->offers[b->idx[m * b->noffers + i]];
+
+				for (term = 0; term < 2; term++) {
+					double p = hourly_reserved(of, term);
+
+					if (isnan(p) || of->gpus <= 0 || (size_t)of->gpus > g ||
+					    isinf(rg[g - (size_t)of->gpus]))
+						continue;
+					if (rg[g - (size_t)of->gpus] + p < rg[g])
+						rg[g] = rg[g - (size_t)of->gpus] + p;
+				}
+			}
+		}
+		for (t = t0; t < t0 + nh; t++) {
+			int64_t ts = u->start + (int64_t)t * TM_HOUR;
+			struct realize_hour h;
+
+			for (i = 0; i < b->nidx[m]; i++) {
+				size_t o = b->idx[m * b->noffers + i];
+
+				b->gpus[i] = b->offers[o].gpus;
+				b->spot[i] = spot_at(b, o, ts);
+				b->od[i] = b->offers[o].ondemand;
+			}
+			memset(&h, 0, sizeof(h));
+			h.n = b->nidx[m];
+			h.idx = b->idx + m * b->noffers;
+			h.gpus = b->gpus;
+			h.spot = b->spot;
+			h.ondemand = b->od;
+			h.demand = u->gpus[m * u->nhours + t];
+			h.max_spot_share = b->share;
+			if ((rc = realize_cover_curve(&h, top + 1, cov, e)) < 0) {
+				err_wrap(e, "%s at hour %zu", u->models[m], t);
+				goto out;
+			}
+			for (g = 0; g <= top; g++)
+				sum[g] += cov[g];
+		}
+		for (g = 0; g < ng; g++) {
+			double c = (double)nh * rg[g] + sum[g < top ? g : top];
+
+			if (!isinf(rg[g]) && c < best)
+				best = c;
+		}
+		total += best;
+	}
+	*cost = total;
+out:
+	free(rg);
+	free(cov);
+	free(sum);
+	return rc;
 }
 
 /* Maps the plan's reserved counts back to catalog indices and raises strategy s to them. */
@@ -390,7 +502,12 @@ int backtest_run(struct backtest_result **out, const struct offering *offers, si
 			goto out;
 		}
 	}
-	/* perfect foresight: the same LP over the real demand of the whole window */
+	/*
+	 * The plan held from the start: the LP over the real demand of the whole window, its
+	 * commitments bought in the first hour. An achievable reference, not a bound: holding
+	 * one level for the whole window, it can pay more than a policy that tops up later
+	 * (in a week, or over the window). The bound is pf_week's.
+	 */
 	memset(&real, 0, sizeof(real));
 	real.nmodels = usage->nmodels;
 	real.models = usage->models;
@@ -406,11 +523,11 @@ int backtest_run(struct backtest_result **out, const struct offering *offers, si
 	rc = plan_run(&pf, offers, noffers, &real, o->cfg, &o->po, e);
 	free(real.gpus);
 	if (rc < 0) {
-		err_wrap(e, "perfect-foresight plan");
+		err_wrap(e, "perfect-foresight plan over the window");
 		goto out;
 	}
 	r->perfect_foresight_lp = pf->sp->total_cost;
-	if ((rc = take_commitments(&b, S_PF, o->from, pf, e)) < 0)
+	if ((rc = take_commitments(&b, S_HOLD, o->from, pf, e)) < 0)
 		goto out;
 	for (w = 0; w < nweeks; w++) {
 		struct backtest_week *wk = &r->weeks[w];
@@ -430,9 +547,9 @@ int backtest_run(struct backtest_result **out, const struct offering *offers, si
 			if ((rc = pay_hour(&b, S_HEUR, t, &c, e)) < 0)
 				goto out;
 			wk->heuristic += c;
-			if ((rc = pay_hour(&b, S_PF, t, &c, e)) < 0)
+			if ((rc = pay_hour(&b, S_HOLD, t, &c, e)) < 0)
 				goto out;
-			wk->perfect_foresight += c;
+			wk->perfect_foresight_hold += c;
 			wk->all_ondemand += ondemand_hour(&b, t);
 			for (m = 0; m < usage->nmodels; m++) {
 				double v = usage->gpus[m * usage->nhours + t];
@@ -440,11 +557,14 @@ int backtest_run(struct backtest_result **out, const struct offering *offers, si
 				wk->demand_gpu_hours += isnan(v) ? 0 : v;
 			}
 		}
+		if ((rc = pf_week(&b, t0, nh, &wk->perfect_foresight, e)) < 0)
+			goto out;
 		wk->reserved_gpus = held_gpus(&b, S_REAL);
 		wk->heuristic_reserved_gpus = held_gpus(&b, S_HEUR);
 		r->realized += wk->realized;
 		r->heuristic += wk->heuristic;
 		r->perfect_foresight += wk->perfect_foresight;
+		r->perfect_foresight_hold += wk->perfect_foresight_hold;
 		r->all_ondemand += wk->all_ondemand;
 	}
 	r->nweeks = nweeks;

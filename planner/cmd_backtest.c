@@ -25,13 +25,18 @@ const struct cmd_entry cmd_backtest = {
 	"at the stored price history (the catalog's price where there is none), the shortfall\n"
 	"on demand. Compares that with all on-demand, the commitment heuristic (reserve the\n"
 	"level used in at least a break-even share of the last 30 days' hours, the rest spot and\n"
-	"on-demand) and the perfect-foresight optimum (the same LP over the real demand).\n"
+	"on-demand), perfect foresight and the perfect-foresight plan held from the start.\n"
+	"Perfect foresight is a lower bound in every week: the least any strategy could pay\n"
+	"for the week knowing its real demand, with commitments chosen afresh for the week and\n"
+	"every hour priced like the policy's. The plan held from the start (the LP over the\n"
+	"real demand of the whole window, its commitments bought in the first hour) is one a\n"
+	"policy could follow; a policy that tops up later can pay less than it.\n"
 	"Each week's plan covers the forecast's policy.commit_quantile (default p50: what is\n"
 	"bought there is a commitment; the fleet of each hour is bought against real demand).\n"
 	"--policy FILE is a configuration used instead of the configuration (its policy.* keys:\n"
 	"max_spot_share, commit_quantile, quotas, ...).\n"
 	"--json prints {\"realized\", \"all_ondemand\", \"heuristic\", \"perfect_foresight\",\n"
-	"\"weeks\": [...]}, costs in USD over the whole window.\n",
+	"\"perfect_foresight_hold\", \"weeks\": [...]}, costs in USD over the whole window.\n",
 	run,
 };
 
@@ -133,7 +138,8 @@ out:
 static int print(const struct bt_args *a, const struct backtest_result *r,
 		 const struct offering *offers, int64_t from, int64_t end, struct err *e)
 {
-	static const char *const strategies[3] = { "realized", "heuristic", "perfect_foresight" };
+	static const char *const strategies[3] = { "realized", "heuristic",
+						    "perfect_foresight_hold" };
 	static const char *const terms[2] = { "1y", "3y" };
 	struct reports_backtest b;
 	struct reports_bt_week *weeks = NULL;
@@ -155,6 +161,7 @@ static int print(const struct bt_args *a, const struct backtest_result *r,
 	b.all_ondemand = r->all_ondemand;
 	b.heuristic = r->heuristic;
 	b.perfect_foresight = r->perfect_foresight;
+	b.perfect_foresight_hold = r->perfect_foresight_hold;
 	b.perfect_foresight_lp = r->perfect_foresight_lp;
 	b.max_spot_share = r->max_spot_share;
 	b.quantile = r->quantile;
@@ -165,6 +172,7 @@ static int print(const struct bt_args *a, const struct backtest_result *r,
 		weeks[i].all_ondemand = r->weeks[i].all_ondemand;
 		weeks[i].heuristic = r->weeks[i].heuristic;
 		weeks[i].perfect_foresight = r->weeks[i].perfect_foresight;
+		weeks[i].perfect_foresight_hold = r->weeks[i].perfect_foresight_hold;
 		weeks[i].demand_gpu_hours = r->weeks[i].demand_gpu_hours;
 		weeks[i].reserved_gpus = r->weeks[i].reserved_gpus;
 		weeks[i].heuristic_reserved_gpus = r->weeks[i].heuristic_reserved_gpus;

@@ -32,4 +32,12 @@ struct realize_hour {
 int realize_cover(const struct realize_hour *h, double *spot_out, double *od_out, double *cost,
 		  struct err *e);
 
+/*
+ * What realize_cover's *cost would be with g GPUs held (h->reserved_gpus is ignored), for
+ * every g in [0, nheld): cost[g], the very numbers realize_cover computes, from one pair of
+ * tables. The perfect-foresight week of a backtest searches every holding with it.
+ */
+int realize_cover_curve(const struct realize_hour *h, size_t nheld, double *cost,
+			struct err *e);
+
 #endif

@@ -93,10 +93,11 @@ struct reports_bt_week {
 	size_t nhours;
 	double realized, all_ondemand, heuristic, perfect_foresight;	/* USD */
 	double demand_gpu_hours, reserved_gpus, heuristic_reserved_gpus, forecast_mae;
+	double perfect_foresight_hold;	/* the whole-window plan held from the start */
 };
 struct reports_bt_buy {
 	int64_t week;
-	const char *strategy;		/* "realized", "heuristic", "perfect_foresight" */
+	const char *strategy;		/* "realized", "heuristic", "perfect_foresight_hold" */
 	const char *offering;
 	const char *term;		/* "1y", "3y" */
 	int count;
@@ -104,6 +105,9 @@ struct reports_bt_buy {
 struct reports_backtest {
 	int64_t from, end;		/* the window: [from, end) */
 	double realized, all_ondemand, heuristic, perfect_foresight, perfect_foresight_lp;
+	/* perfect_foresight is a lower bound week by week (planner/backtest.h); the plan held
+	 * from the start is an achievable reference that a policy can beat */
+	double perfect_foresight_hold;
 	double max_spot_share;
 	const char *quantile;
 	size_t nweeks;

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <yajl/yajl_tree.h>
 
+#include "planner/backtest.h"
 #include "planner/realize.h"
 #include "planner/store.h"
 #include "planner/store_prices.h"
@@ -1088,6 +1089,37 @@ static void test_realize(void)
 	CU_ASSERT_EQUAL(realize_cover(&h, so, oo, &cost, &e), ERR_INFEASIBLE);
 }
 
+/* realize_cover_curve gives, for every holding, exactly what realize_cover charges. */
+static void test_realize_curve(void)
+{
+	size_t idx[3] = { 0, 1, 2 }, g;
+	int gpus[3] = { 1, 8, 4 };
+	double spot[3] = { 0.3, 2.0, 1.1 }, od[3] = { 1.0, 7.0, 3.9 }, so[3], oo[3], cost;
+	double demand[5] = { 10, 16, 4.2, 37.5, 0 }, curve[48];
+	struct realize_hour h = { 3, idx, gpus, spot, od, 10, 0, 0.5 };
+	struct err e = ERR_INIT;
+	size_t i;
+
+	for (i = 0; i < 5; i++) {
+		h.demand = demand[i];
+		h.max_spot_share = i == 2 ? 0 : 0.4;
+		CU_ASSERT_EQUAL_FATAL(realize_cover_curve(&h, 48, curve, &e), 0);
+		for (g = 0; g < 48; g++) {
+			h.reserved_gpus = (double)g;
+			CU_ASSERT_EQUAL_FATAL(realize_cover(&h, so, oo, &cost, &e), 0);
+			CU_ASSERT_EQUAL(curve[g], cost);	/* the same numbers, not close ones */
+		}
+	}
+	/* hand-checked: 10 GPUs, 3 held, spot up to 4: one 4-GPU spot (1.1, under 4 x 0.3)
+	 * and 3 on demand (3 x 1.0, under the 4-GPU 3.9): 4.1 */
+	h.demand = 10;
+	h.max_spot_share = 0.4;
+	CU_ASSERT_EQUAL_FATAL(realize_cover_curve(&h, 12, curve, &e), 0);
+	CU_ASSERT_DOUBLE_EQUAL(curve[3], 4.1, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(curve[10], 0, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(curve[11], 0, 1e-9);
+}
+
 static int bad(const char *args)
 {
 	char *err = NULL;
@@ -1193,8 +1225,11 @@ static double bt_gpus(size_t t)
  *   1.6 an hour (3 cost 1.8, 4 cost 2.0). Week 1: 1.6 x 168 = 268.80. Week 2 forecasts 4
  *   again (no top-up); its 84 hours at 8 GPUs pay 1.0 held + 4 spot 1.2 + 2 on demand 2.0
  *   = 4.2: 84 x 1.6 + 84 x 4.2 = 487.20. Total 756.00.
- * - Perfect foresight: over the real 336 hours r = 2 costs 252 x 1.6 + 84 x 4.2 = 756.00
- *   (r = 3: 764.40, r = 4: 772.80).
+ * - The perfect-foresight plan held from the start: over the real 336 hours r = 2 costs
+ *   252 x 1.6 + 84 x 4.2 = 756.00 (r = 3: 764.40, r = 4: 772.80).
+ * - Perfect foresight (the bound, week by week): week 1 r = 2, 268.80; week 2 r = 4:
+ *   84 x 2.0 + 84 x (2.0 + 4 spot 1.2) = 436.80 (r = 2: 487.20, r = 3: 84 x 1.8 + 84 x
+ *   (1.5 + 1.2 + 1.0) = 462.00, r = 5: 84 x 2.5 + 84 x (2.5 + 0.9) = 495.60). Total 705.60.
  * - Heuristic: 4 GPUs were used in every hour of the history, above the 50% break-even:
  *   reserve 4: 252 x 2.0 + 84 x (2.0 + 4 spot 1.2) = 772.80.
  * - All on demand: 168 x 4 + 84 x 4 + 84 x 8 = 1680.00.
@@ -1219,7 +1254,8 @@ static void test_backtest_two_weeks(void)
 	root = out ? yajl_tree_parse(out, NULL, 0) : NULL;
 	CU_ASSERT_PTR_NOT_NULL_FATAL(root);
 	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "realized", NULL, NULL), 756.00, 1e-6);
-	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "perfect_foresight", NULL, NULL), 756.00, 1e-6);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "perfect_foresight", NULL, NULL), 705.60, 1e-6);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "perfect_foresight_hold", NULL, NULL), 756.00, 1e-6);
 	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "heuristic", NULL, NULL), 772.80, 1e-6);
 	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "all_ondemand", NULL, NULL), 1680.00, 1e-6);
 	weeks = jpath(root, "weeks", NULL, NULL);
@@ -1230,6 +1266,10 @@ static void test_backtest_two_weeks(void)
 			       487.20, 1e-6);
 	CU_ASSERT_DOUBLE_EQUAL(jnum(YAJL_GET_ARRAY(weeks)->values[1], "heuristic", NULL, NULL),
 			       436.80, 1e-6);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(YAJL_GET_ARRAY(weeks)->values[0], "perfect_foresight", NULL,
+				    NULL), 268.80, 1e-6);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(YAJL_GET_ARRAY(weeks)->values[1], "perfect_foresight", NULL,
+				    NULL), 436.80, 1e-6);
 	CU_ASSERT_DOUBLE_EQUAL(jnum(YAJL_GET_ARRAY(weeks)->values[0], "reserved_gpus", NULL, NULL),
 			       2, 1e-9);
 	yajl_tree_free(root);
@@ -1394,9 +1434,246 @@ static void test_backtest_store(void)
 	/* the Markdown table */
 	CU_ASSERT_EQUAL(tu_capplan(dir, "--db s.db backtest --from 2026-11-02 --to 2026-11-15 "
 				   "--policy p.yaml", &out, NULL), 0);
-	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "| policy (realized) | 756.00 | 1.000x |"));
-	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "| commitment heuristic | 772.80 | 1.022x |"));
+	/* against the bound, 705.60: 756.00 / 705.60 and 772.80 / 705.60 */
+	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "| policy (realized) | 756.00 | 1.071x |"));
+	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "| commitment heuristic | 772.80 | 1.095x |"));
+	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "| perfect foresight (lower bound) | 705.60 | "
+					     "1.000x |"));
+	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "| perfect-foresight plan held from the start | "
+					     "756.00 | 1.071x |"));
 	free(out);
+}
+
+/* History at 1 GPU for a week, then the window: a week at 1, a week at 5. */
+static double bound_gpus(size_t t)
+{
+	return t >= 2 * WK ? 5 : 1;
+}
+
+/*
+ * Perfect foresight is a lower bound in every week, on a hand-worked case where the old one
+ * (the whole-window plan, held from the start) was not. One T4 offering: on demand 1.0,
+ * 1y reserved 0.4, no spot (share 0); the policy commits to the forecast mean.
+ * - Policy: the forecast is 1 GPU both weeks (the history is flat): it reserves 1. Week 1:
+ *   168 x 0.4 = 67.20. Week 2: 168 x (0.4 + 4 on demand) = 739.20. Total 806.40.
+ * - Held from the start (the LP over both weeks): r reserved cost 168 x (0.8 r + (1 - r)+ +
+ *   (5 - r)+): r = 5 is cheapest (672.00; r = 4 705.60, r = 1 806.40); week 1 pays 5 x 0.4 x
+ *   168 = 336.00 for 1 GPU of demand: more than the policy's 67.20. That was the reported
+ *   "perfect foresight": a policy beat it in a week.
+ * - Perfect foresight, week by week: week 1 holds 1 (67.20); week 2 holds 5 (168 x 2.0 =
+ *   336.00; 4: 168 x 2.6, 6: 168 x 2.4). Total 403.20: below every strategy in every week.
+ * - Heuristic: 1 GPU was used in every hour of the last 30 days (>= 40% break-even):
+ *   reserve 1, as the policy: 806.40. All on demand: 168 x 1 + 168 x 5 = 1008.00.
+ */
+static void test_backtest_bound_hand(void)
+{
+	static const double real[2] = { 67.20, 739.20 }, pf[2] = { 67.20, 336.00 };
+	static const double hold[2] = { 336.00, 336.00 };
+	const char *dir = tu_tmpdir();
+	char *out = NULL, *err = NULL;
+	yajl_val root, weeks;
+	size_t w;
+	int rc;
+
+	tu_write(tu_path(dir, "o.csv"), "provider,region,instance_type,gpu_model,gpus_per_instance,"
+		 "vcpus,memory_gib,ondemand_hourly,spot_hourly,reserved_1y_hourly,reserved_3y_hourly,"
+		 "spot_interruption_rate\naws,us-east-1,g4dn.xlarge,T4,1,4,16,1.0,0.3,0.4,,\n");
+	tu_write(tu_path(dir, "p.yaml"), "policy:\n  max_spot_share: 0\n  commit_quantile: mean\n");
+	write_usage(tu_path(dir, "u.csv"), tm_from_civil(2026, 10, 26) * TM_DAY, 3 * WK,
+		    bound_gpus);
+	rc = tu_capplan(dir, "backtest --from 2026-11-02 --to 2026-11-15 --offerings o.csv "
+			"--usage u.csv --policy p.yaml --json", &out, &err);
+	CU_ASSERT_EQUAL(rc, 0);
+	if (rc)
+		fprintf(stderr, "%s\n", err);
+	root = out ? yajl_tree_parse(out, NULL, 0) : NULL;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "realized", NULL, NULL), 806.40, 1e-6);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "perfect_foresight", NULL, NULL), 403.20, 1e-6);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "perfect_foresight_hold", NULL, NULL), 672.00, 1e-6);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "perfect_foresight_lp", NULL, NULL), 672.00, 1e-6);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "heuristic", NULL, NULL), 806.40, 1e-6);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "all_ondemand", NULL, NULL), 1008.00, 1e-6);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(root, "realized_vs_perfect_foresight", NULL, NULL), 2.0, 1e-9);
+	weeks = jpath(root, "weeks", NULL, NULL);
+	CU_ASSERT_FATAL(YAJL_IS_ARRAY(weeks) && YAJL_GET_ARRAY(weeks)->len == 2);
+	for (w = 0; w < 2; w++) {
+		yajl_val k = YAJL_GET_ARRAY(weeks)->values[w];
+
+		CU_ASSERT_DOUBLE_EQUAL(jnum(k, "realized", NULL, NULL), real[w], 1e-6);
+		CU_ASSERT_DOUBLE_EQUAL(jnum(k, "perfect_foresight", NULL, NULL), pf[w], 1e-6);
+		CU_ASSERT_DOUBLE_EQUAL(jnum(k, "perfect_foresight_hold", NULL, NULL), hold[w], 1e-6);
+		CU_ASSERT(jnum(k, "realized", NULL, NULL) >=
+			  jnum(k, "perfect_foresight", NULL, NULL) - 1e-6);
+	}
+	/* the old figure is no bound: week 1 of the plan held from the start costs more */
+	CU_ASSERT(jnum(YAJL_GET_ARRAY(weeks)->values[0], "perfect_foresight_hold", NULL, NULL) >
+		  jnum(YAJL_GET_ARRAY(weeks)->values[0], "realized", NULL, NULL));
+	yajl_tree_free(root);
+	free(out);
+	free(err);
+}
+
+/* A deterministic demand with a daily cycle, a trend, a step and noise (fractional GPUs). */
+static double inv_demand(size_t m, size_t t, double peak)
+{
+	unsigned long x = (unsigned long)(t * 2654435761UL + m * 40503UL) % 1000UL;
+	double v = peak * (0.55 + 0.25 * sin((double)(t % 24) * 2 * M_PI / 24) +
+			   0.1 * (double)t / (double)(8 * WK)) + (double)x / 1000.0 * 2 - 1;
+
+	if (t >= 5 * WK + 40)
+		v += peak * 0.2;
+	return v > 0 ? round(v * 100) / 100 : 0;
+}
+
+/* The cheapest week of T4 by brute force over every holding of its three commitments. */
+static double brute_week(const struct offering *of, const struct plan_demand *u, size_t t0,
+			 double share, const double *hist, size_t hist_t0, size_t hist_n)
+{
+	size_t idx[2] = { 0, 1 }, t;
+	int gpus[2] = { of[0].gpus, of[1].gpus }, a, b, c;
+	double spot[2] = { of[0].spot, of[1].spot }, od[2] = { of[0].ondemand, of[1].ondemand };
+	double so[2], oo[2], best = INFINITY;
+	struct realize_hour h = { 2, idx, gpus, spot, od, 0, 0, share };
+	struct err e = ERR_INIT;
+
+	/* g4dn.xlarge 1y and 3y (1 GPU), g4dn.12xlarge 1y (4 GPUs): the peak is under 15
+	 * GPUs, so a cheapest holding has at most 15 + 3 */
+	for (a = 0; a <= 18; a++)
+		for (b = 0; a + b <= 18; b++)
+			for (c = 0; a + b + 4 * c <= 18; c++) {
+				double wk = (double)WK * (a * of[0].reserved_1y + b * of[0].reserved_3y +
+							  c * of[1].reserved_1y), cost;
+
+				h.reserved_gpus = a + b + 4 * c;
+				for (t = t0; t < t0 + WK && wk < best; t++) {
+					size_t k;
+
+					for (k = 0; k < 2; k++) {
+						double v = hist[k * hist_n + t - hist_t0];
+
+						spot[k] = isnan(v) ? of[k].spot : v;
+					}
+					h.demand = u->gpus[t];
+					if (realize_cover(&h, so, oo, &cost, &e) < 0)
+						return NAN;
+					wk += cost;
+				}
+				best = wk < best ? wk : best;
+			}
+	return best;
+}
+
+/*
+ * Over a multi-week run (spot prices that move by the hour, fractional demand, multi-GPU
+ * instances, two GPU models), no strategy pays less than perfect foresight in any week,
+ * and perfect foresight is the exact optimum of the week (brute force, T4 alone).
+ */
+static void test_backtest_bound_invariant(void)
+{
+	struct offering of[4];
+	const char *models[2] = { "T4", "A100-40GB" };
+	struct plan_demand u;
+	struct backtest_prices pr;
+	struct backtest_opts o;
+	struct backtest_result *r = NULL;
+	struct config *cfg = NULL;
+	struct plan_opts po = PLAN_OPTS_INIT;
+	struct forecast_opts fo = FORECAST_OPTS_INIT;
+	struct err e = ERR_INIT;
+	double *spot = NULL;
+	size_t m, t, w, i, nmodels;
+	int64_t start = tm_from_civil(2026, 9, 7) * TM_DAY;
+
+	memset(of, 0, sizeof(of));
+	snprintf(of[0].provider, sizeof(of[0].provider), "aws");
+	snprintf(of[0].region, sizeof(of[0].region), "us-east-1");
+	snprintf(of[0].instance_type, sizeof(of[0].instance_type), "g4dn.xlarge");
+	snprintf(of[0].gpu_model, sizeof(of[0].gpu_model), "T4");
+	of[0].gpus = 1;
+	of[0].ondemand = 0.526;
+	of[0].spot = 0.19;
+	of[0].reserved_1y = 0.3085;
+	of[0].reserved_3y = 0.1857;
+	of[1] = of[0];
+	snprintf(of[1].instance_type, sizeof(of[1].instance_type), "g4dn.12xlarge");
+	of[1].gpus = 4;
+	of[1].ondemand = 1.9;
+	of[1].spot = 0.7;
+	of[1].reserved_1y = 0.7;
+	of[1].reserved_3y = NAN;
+	of[2] = of[0];
+	snprintf(of[2].instance_type, sizeof(of[2].instance_type), "p4d.24xlarge");
+	snprintf(of[2].gpu_model, sizeof(of[2].gpu_model), "A100-40GB");
+	of[2].gpus = 8;
+	of[2].ondemand = 32.77;
+	of[2].spot = 10.8;
+	of[2].reserved_1y = 19.22;
+	of[2].reserved_3y = 11.57;
+	of[3] = of[2];
+	snprintf(of[3].provider, sizeof(of[3].provider), "gcp");
+	snprintf(of[3].instance_type, sizeof(of[3].instance_type), "a2-highgpu-1g");
+	of[3].gpus = 1;
+	of[3].ondemand = 3.67;
+	of[3].spot = 1.29;
+	of[3].reserved_1y = 2.31;
+	of[3].reserved_3y = 1.65;
+	CU_ASSERT_EQUAL_FATAL(config_empty(&cfg, &e), 0);
+	for (nmodels = 1; nmodels <= 2; nmodels++) {
+		memset(&u, 0, sizeof(u));
+		u.nmodels = nmodels;
+		u.models = (char **)models;
+		u.start = start;
+		u.nhours = 9 * WK;
+		u.gpus = calloc(nmodels * u.nhours, sizeof(double));
+		spot = calloc(4 * 4 * WK, sizeof(double));
+		CU_ASSERT_PTR_NOT_NULL_FATAL(u.gpus);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(spot);
+		for (m = 0; m < nmodels; m++)
+			for (t = 0; t < u.nhours; t++)
+				u.gpus[m * u.nhours + t] = inv_demand(m, t, m ? 40 : 10);
+		/* a gap in the usage counts as no demand */
+		u.gpus[5 * WK + 3] = NAN;
+		/* spot from the history: it moves by the hour, one hour has no quote */
+		for (i = 0; i < 4; i++)
+			for (t = 0; t < 4 * WK; t++)
+				spot[i * 4 * WK + t] = of[i].spot * (0.7 + 0.6 * (double)((t * 7 + i) % 13)
+								     / 12.0);
+		spot[0 * 4 * WK + 30] = NAN;
+		pr.start = start + 5 * WK * TM_HOUR;
+		pr.nhours = 4 * WK;
+		pr.spot = spot;
+		memset(&o, 0, sizeof(o));
+		o.from = pr.start;
+		o.end = start + (int64_t)u.nhours * TM_HOUR;
+		o.cfg = cfg;
+		o.po = po;
+		o.fo = fo;
+		CU_ASSERT_EQUAL_FATAL(backtest_run(&r, of, 4, &u, &pr, &o, &e), 0);
+		CU_ASSERT_EQUAL(r->nweeks, 4);
+		for (w = 0; w < r->nweeks; w++) {
+			const struct backtest_week *k = &r->weeks[w];
+
+			CU_ASSERT(k->realized >= k->perfect_foresight - 1e-6);
+			CU_ASSERT(k->heuristic >= k->perfect_foresight - 1e-6);
+			CU_ASSERT(k->perfect_foresight_hold >= k->perfect_foresight - 1e-6);
+			CU_ASSERT(k->all_ondemand >= k->perfect_foresight - 1e-6);
+			if (nmodels == 1 && w < 2)
+				CU_ASSERT_DOUBLE_EQUAL(k->perfect_foresight,
+						       brute_week(of, &u, 5 * WK + w * WK, 0.4, spot,
+								  5 * WK, 4 * WK), 1e-6);
+			if (k->realized < k->perfect_foresight - 1e-6)
+				fprintf(stderr, "week %zu: realized %.6f < perfect foresight %.6f\n",
+					w, k->realized, k->perfect_foresight);
+		}
+		CU_ASSERT(r->realized >= r->perfect_foresight - 1e-6);
+		CU_ASSERT(r->heuristic >= r->perfect_foresight - 1e-6);
+		backtest_result_free(r);
+		r = NULL;
+		free(u.gpus);
+		free(spot);
+	}
+	config_free(cfg);
 }
 
 /*
@@ -1627,6 +1904,7 @@ void reports_suite_register(void)
 	CU_pSuite s = CU_add_suite("reports", NULL, NULL);
 
 	CU_add_test(s, "realize_cover on hand-checked hours", test_realize);
+	CU_add_test(s, "realize_cover_curve is realize_cover for every holding", test_realize_curve);
 	CU_add_test(s, "weekly: golden md, json, csv, html", test_weekly_golden);
 	CU_add_test(s, "weekly: hand-worked figures agree to the cent", test_weekly_figures);
 	CU_add_test(s, "weekly: hostile names are escaped", test_weekly_escaping);
@@ -1643,6 +1921,10 @@ void reports_suite_register(void)
 		    test_weekly_focus_import_per_provider);
 	CU_add_test(s, "backtest: hand-worked two-week accounting", test_backtest_two_weeks);
 	CU_add_test(s, "backtest: the store path", test_backtest_store);
+	CU_add_test(s, "backtest: perfect foresight is a weekly lower bound (hand-worked)",
+		    test_backtest_bound_hand);
+	CU_add_test(s, "backtest: no strategy pays below perfect foresight in any week",
+		    test_backtest_bound_invariant);
 	CU_add_test(s, "weekly: levers through the real forecaster and solver", test_weekly_levers);
 	CU_add_test(s, "whatif: hand-worked scenarios", test_whatif);
 	CU_add_test(s, "whatif: the baseline is the plan (spot history); cover_quantile, spot_price",
