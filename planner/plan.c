@@ -252,7 +252,6 @@ static int serve_factor(const struct config *cfg, const char *model, const char 
 {
 	const struct config_node *n = config_get(cfg, "substitutions");
 	size_t i;
-	int rc;
 
 	*f = strcmp(model, cls) == 0 ? 1 : 0;
 	if (*f > 0 || n == NULL)
@@ -269,11 +268,47 @@ static int serve_factor(const struct config *cfg, const char *model, const char 
 		load_gpu_name(m, mm, sizeof(mm));
 		if (strcmp(cc, cls) || strcmp(mm, model))
 			continue;
-		if ((rc = config_node_double(cfg, it, "factor", 1, f, e)) < 0)
-			return rc;
-		if (!(*f > 0))
-			return bad_item(cfg, it, "substitutions", i, "\"factor\" must be > 0", e);
+		/* check_substitutions has held every factor to its range */
+		return config_node_double(cfg, it, "factor", 1, f, e);
+	}
+	return 0;
+}
+
+/*
+ * A substitution factor is how many GPUs of the class one GPU of the model stands for: 1/100
+ * to 100 holds every real pair of GPU models with room to spare. Beyond it is a slip (a factor
+ * of 1e300 made one T4 cover all A100 demand), and would scale the solver's rows badly.
+ */
+#define PLAN_FACTOR_MIN 0.01
+#define PLAN_FACTOR_MAX 100.0
+
+/* Every substitutions item, checked whether or not this plan's demand comes to use it. */
+static int check_substitutions(const struct config *cfg, struct err *e)
+{
+	const struct config_node *n = config_get(cfg, "substitutions");
+	size_t i;
+	double f;
+	int rc;
+
+	if (n == NULL)
 		return 0;
+	if (!config_node_is_seq(n))
+		return err_set(e, ERR_INPUT, "%s:%zu: \"substitutions\" is not a list",
+			       config_path(cfg), config_node_line(n));
+	for (i = 0; i < config_node_count(n); i++) {
+		const struct config_node *it = config_node_at(n, i);
+		const struct config_node *fn = config_node_get(it, "factor");
+
+		if (!config_node_str(config_node_get(it, "class")) ||
+		    !config_node_str(config_node_get(it, "model")))
+			return bad_item(cfg, it, "substitutions", i, "needs class, model and factor", e);
+		if ((rc = config_node_double(cfg, it, "factor", 1, &f, e)) < 0)
+			return rc;
+		if (!(f >= PLAN_FACTOR_MIN && f <= PLAN_FACTOR_MAX))
+			return err_set(e, ERR_INPUT, "%s:%zu: \"substitutions\" item %zu: \"factor\" is "
+				       "%g, not in %g..%g (GPUs of the class one GPU of the model "
+				       "stands for)", config_path(cfg), config_node_line(fn ? fn : it),
+				       i + 1, f, PLAN_FACTOR_MIN, PLAN_FACTOR_MAX);
 	}
 	return 0;
 }
@@ -337,9 +372,29 @@ static size_t count_owned(const struct config *cfg)
 	return c && config_node_is_seq(c) ? config_node_count(c) : 0;
 }
 
-/* commitments: [{offering, count, expires}] already owned: sunk cost, cover until expiry. */
+/* Whether the catalog has the offering labelled id ("provider/region/instance_type"). */
+static int in_catalog(const struct offering *offers, size_t noffers, const char *id)
+{
+	char oid[160];
+	size_t i;
+
+	for (i = 0; i < noffers; i++) {
+		providers_offering_id(&offers[i], oid, sizeof(oid));
+		if (strcmp(oid, id) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * commitments: [{offering, count, expires}] already owned: sunk cost, cover until expiry.
+ * An offering the catalog lacks is refused (a typo there silently planned as if nothing were
+ * owned); one the catalog has but this plan does not use (its GPU model has no demand, or
+ * its provider or region is not allowed) is left out without a word, as before.
+ */
 static int read_owned(struct solver_option *opt, size_t *oi, size_t *n,
-		      const struct plan_demand *d, const struct config *cfg, struct err *e)
+		      const struct plan_demand *d, const struct offering *offers, size_t noffers,
+		      const struct config *cfg, struct err *e)
 {
 	const struct config_node *c = config_get(cfg, "commitments");
 	size_t i;
@@ -360,6 +415,11 @@ static int read_owned(struct solver_option *opt, size_t *oi, size_t *n,
 
 		if (id == NULL)
 			return bad_item(cfg, it, "commitments", i, "needs \"offering\"", e);
+		if (!in_catalog(offers, noffers, id))
+			return err_set(e, ERR_INPUT, "%s:%zu: \"commitments\" item %zu: offering "
+				       "\"%s\" is not in the catalog (provider/region/instance_type, "
+				       "as `capplan prices list` shows)", config_path(cfg),
+				       config_node_line(config_node_get(it, "offering")), i + 1, id);
 		if ((rc = config_node_double(cfg, it, "count", 1, &count, e)) < 0)
 			return rc;
 		if (!(count >= 0) || count != floor(count))
@@ -486,7 +546,8 @@ int plan_run(struct plan_result **out, const struct offering *offers, size_t nof
 		rc = err_nomem(e);
 		goto out;
 	}
-	if ((rc = read_policy(&p, &rate, cfg, e)) < 0 || (rc = read_quotas(r, cfg, e)) < 0)
+	if ((rc = read_policy(&p, &rate, cfg, e)) < 0 || (rc = read_quotas(r, cfg, e)) < 0 ||
+	    (rc = check_substitutions(cfg, e)) < 0)
 		goto out;
 	r->max_spot_share = p.max_spot_share;
 	/* offerings allowed and serving a GPU model in demand (itself or by substitution) */
@@ -539,7 +600,7 @@ int plan_run(struct plan_result **out, const struct offering *offers, size_t nof
 			n++;
 		}
 	}
-	if ((rc = read_owned(opt, oi, &n, d, cfg, e)) < 0)
+	if ((rc = read_owned(opt, oi, &n, d, offers, noffers, cfg, e)) < 0)
 		goto out;
 	read_owned_store(opt, oi, &n, d, o);
 	for (m = 0; m < d->nmodels; m++) {

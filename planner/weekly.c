@@ -966,9 +966,17 @@ static int levers(struct weekly *w, struct store *st, struct config *cfg, const 
 			snprintf(prov[np++], sizeof(prov[0]), "%s", offs[i].provider);
 	}
 	for (j = 0; j < np && np > 1 && nc < 16; j++) {
-		for (ns = 0, i = 0; i < n; i++)
-			if (strcmp(offs[i].provider, prov[j]))
-				sub[ns++] = offs[i];
+		/*
+		 * The provider's offerings serve no GPU model rather than leave the catalog: a
+		 * config commitment naming one is still an offering plan_run knows (as whatif's
+		 * provider.NAME=off does it).
+		 */
+		for (ns = 0, i = 0; i < n; i++) {
+			sub[ns] = offs[i];
+			if (strcmp(offs[i].provider, prov[j]) == 0)
+				sub[ns].gpu_model[0] = '\0';
+			ns++;
+		}
 		if (plan_run(&r, sub, ns, &d, cfg, &po, e) < 0) {
 			err_clear(e);
 			snprintf(names[nc], sizeof(names[0]), "provider %s", prov[j]);

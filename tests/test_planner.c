@@ -644,6 +644,81 @@ static void test_plan_interruption_rate_one(void)
 }
 
 /*
+ * plan.c's config lists. substitutions: a factor of 1e300 let one T4 cover all A100 demand
+ * (cost 2 for 20 GPU-hours); factors outside 0.01..100 are refused with the config line,
+ * whether or not the demand uses the item. Hand case: T4 on demand 1, A100-80GB on demand 10,
+ * 10 A100-80GB for 2 hours; factor 0.5: 20 T4 an hour (20 < 100), 40 in all.
+ * commitments: an offering not in the catalog was ignored by plan and plan fleet; it is
+ * refused (exit 2, FILE:LINE); one in the catalog whose GPU model has no demand still counts
+ * for nothing, without a word.
+ */
+static void test_plan_config_lists_checked(void)
+{
+	const char *dir = tu_tmpdir();
+	char *out = NULL, *err = NULL;
+
+	tu_write(tu_path(dir, "o.csv"), "provider,region,instance_type,gpu_model,gpus_per_instance,"
+		 "vcpus,memory_gib,ondemand_hourly,spot_hourly,reserved_1y_hourly,reserved_3y_hourly,"
+		 "spot_interruption_rate\n"
+		 "aws,us-east-1,t4,T4,1,4,16,1,,,,\n"
+		 "aws,us-east-1,a100,A100-80GB,1,8,64,10,,,,\n"
+		 "aws,us-east-1,h1,H100,1,8,64,20,,,,\n");
+	tu_write(tu_path(dir, "d.csv"), "timestamp,gpu_model,gpus\n"
+		 "2026-12-01T00:00:00Z,A100-80GB,10\n2026-12-01T01:00:00Z,A100-80GB,10\n");
+	tu_write(tu_path(dir, "x.yaml"), "policy:\n  max_spot_share: 0\nsubstitutions:\n"
+		 "  - {class: A100-80GB, model: T4, factor: 0.5}\n");
+	CU_ASSERT_EQUAL(tu_capplan(dir, "--config x.yaml plan --offerings o.csv --demand d.csv "
+				   "--json", &out, &err), 0);
+	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "\"total_cost\":40,"));
+	free(out);
+	free(err);
+	tu_write(tu_path(dir, "x.yaml"), "policy:\n  max_spot_share: 0\nsubstitutions:\n"
+		 "  - {class: A100-80GB, model: T4,\n     factor: 1e300}\n");
+	CU_ASSERT_EQUAL(tu_capplan(dir, "--config x.yaml plan --offerings o.csv --demand d.csv "
+				   "--json", &out, &err), 2);
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "x.yaml:5: \"substitutions\" item 1: "
+					     "\"factor\" is 1e+300, not in 0.01..100"));
+	CU_ASSERT_PTR_NULL(out && strstr(out, "total_cost") ? out : NULL);
+	free(out);
+	free(err);
+	/* an item this demand never uses, and the low end */
+	tu_write(tu_path(dir, "x.yaml"), "substitutions:\n"
+		 "  - {class: A100-80GB, model: T4, factor: 0.5}\n"
+		 "  - {class: L4, model: T4, factor: 0.001}\n");
+	CU_ASSERT_EQUAL(tu_capplan(dir, "--config x.yaml plan fleet --offerings o.csv --demand "
+				   "d.csv", &out, &err), 2);
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "x.yaml:3: \"substitutions\" item 2: "
+					     "\"factor\" is 0.001"));
+	free(out);
+	free(err);
+	/* commitments: a typo is refused by plan and plan fleet */
+	tu_write(tu_path(dir, "x.yaml"), "commitments:\n"
+		 "  - {offering: aws/us-east-1/a100, count: 1}\n"
+		 "  - {offering: aws/us-east-1/a10O, count: 4}\n");
+	CU_ASSERT_EQUAL(tu_capplan(dir, "--config x.yaml plan --offerings o.csv --demand d.csv",
+				   &out, &err), 2);
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "x.yaml:3: \"commitments\" item 2: offering "
+					     "\"aws/us-east-1/a10O\" is not in the catalog"));
+	free(out);
+	free(err);
+	CU_ASSERT_EQUAL(tu_capplan(dir, "--config x.yaml plan fleet --offerings o.csv --demand "
+				   "d.csv", &out, &err), 2);
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "x.yaml:3: \"commitments\" item 2"));
+	free(out);
+	free(err);
+	/* in the catalog, its GPU model without demand: nothing to cover, no error; the A100 one
+	 * owned covers 1 GPU: 9 x 10 x 2 = 180 */
+	tu_write(tu_path(dir, "x.yaml"), "policy:\n  max_spot_share: 0\ncommitments:\n"
+		 "  - {offering: aws/us-east-1/a100, count: 1}\n"
+		 "  - {offering: aws/us-east-1/h1, count: 4}\n");
+	CU_ASSERT_EQUAL(tu_capplan(dir, "--config x.yaml plan --offerings o.csv --demand d.csv "
+				   "--json", &out, &err), 0);
+	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "\"total_cost\":180,"));
+	free(out);
+	free(err);
+}
+
+/*
  * forecast --input: a value too large to forecast (1e308: the intervals came out "inf" in the
  * CSV, exit 0) is refused with its line; a large but sane series forecasts to finite numbers.
  */
@@ -778,4 +853,6 @@ void planner_suite_register(void)
 	CU_add_test(s, "csv: a column named twice in a header is refused", test_csv_header_twice);
 	CU_add_test(s, "plan: a spot interruption rate of 1 is no usable spot, not an error",
 		    test_plan_interruption_rate_one);
+	CU_add_test(s, "plan: substitution factors in 0.01..100, commitments in the catalog",
+		    test_plan_config_lists_checked);
 }
