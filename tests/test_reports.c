@@ -1801,6 +1801,55 @@ static void test_whatif_cover_quantile(void)
 	}
 }
 
+/*
+ * The "provider gcp" lever plans next week without gcp. A config commitment of a gcp offering
+ * must not make that plan an error (an offering not in the catalog is refused since plan.c
+ * checks config commitments against it): the lever leaves gcp's offerings in the catalog
+ * serving nothing, so it is priced (gcp carries part of the plan), not "no plan covers".
+ */
+static void test_weekly_provider_lever_owned(void)
+{
+	const char *dir = tu_tmpdir();
+	char *out = NULL, *err = NULL;
+	yajl_val root, lv;
+	size_t i;
+	int seen = 0;
+
+	tu_write(tu_path(dir, "o.csv"), "provider,region,instance_type,gpu_model,gpus_per_instance,"
+		 "vcpus,memory_gib,ondemand_hourly,spot_hourly,reserved_1y_hourly,reserved_3y_hourly,"
+		 "spot_interruption_rate\n"
+		 "aws,us-east-1,g4dn.xlarge,T4,1,4,16,1.0,0.3,0.5,,\n"
+		 "gcp,us-central1,n1-t4,T4,1,4,16,1.2,0.25,0.6,,\n");
+	tu_write(tu_path(dir, "c.yaml"), "commitments:\n  - {offering: gcp/us-central1/n1-t4, "
+		 "count: 1}\n");
+	write_usage(tu_path(dir, "u.csv"), tm_from_civil(2026, 10, 26) * TM_DAY, 3 * WK, bt_gpus);
+	CU_ASSERT_EQUAL_FATAL(tu_sh(dir, "B=\"$CAPPLAN_BIN\"; C='--config c.yaml --db s.db'; "
+				    "\"$B\" $C prices import o.csv && \"$B\" $C usage import u.csv && "
+				    "\"$B\" -q $C forecast && \"$B\" $C plan --json > /dev/null", NULL,
+				    NULL), 0);
+	CU_ASSERT_EQUAL(tu_capplan(dir, "--config c.yaml --db s.db report weekly --week 2026-W46 "
+				   "--format json", &out, &err), 0);
+	root = out ? yajl_tree_parse(out, NULL, 0) : NULL;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+	lv = jpath(root, "next_week", "levers", NULL);
+	CU_ASSERT_FATAL(YAJL_IS_ARRAY(lv));
+	for (i = 0; i < YAJL_GET_ARRAY(lv)->len; i++) {
+		yajl_val l = YAJL_GET_ARRAY(lv)->values[i];
+		const char *name = YAJL_GET_STRING(jpath(l, "name", NULL, NULL));
+		const char *what = YAJL_GET_STRING(jpath(l, "what", NULL, NULL));
+
+		if (name == NULL || strcmp(name, "provider gcp") != 0)
+			continue;
+		seen = 1;
+		CU_ASSERT(what && strncmp(what, "gcp carries part", 16) == 0);
+		CU_ASSERT(isfinite(jnum(l, "weekly_saving", NULL, NULL)));
+	}
+	CU_ASSERT(seen);
+	yajl_tree_free(root);
+	free(out);
+	free(err);
+}
+
 static void test_weekly_levers(void)
 {
 	const char *dir = tu_tmpdir();
@@ -1926,6 +1975,8 @@ void reports_suite_register(void)
 	CU_add_test(s, "backtest: no strategy pays below perfect foresight in any week",
 		    test_backtest_bound_invariant);
 	CU_add_test(s, "weekly: levers through the real forecaster and solver", test_weekly_levers);
+	CU_add_test(s, "weekly: a provider lever with a config commitment of that provider",
+		    test_weekly_provider_lever_owned);
 	CU_add_test(s, "whatif: hand-worked scenarios", test_whatif);
 	CU_add_test(s, "whatif: the baseline is the plan (spot history); cover_quantile, spot_price",
 		    test_whatif_cover_quantile);
