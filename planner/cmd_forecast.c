@@ -336,13 +336,6 @@ static int densify(struct sset *s, const struct obs *v, size_t n, struct err *e)
 	return 0;
 }
 
-/*
- * A series value past this is no measurement: the methods square errors and sum them over
- * many hours, and values near 1e154 came out as "inf" in the forecast CSV (exit 0), which
- * no reader of that CSV accepts.
- */
-#define FC_MAX_VALUE 1e15
-
 /* Reads series,timestamp,value: any series names, empty value = missing hour. */
 static int read_series_csv(const char *path, struct sset *s, struct err *e)
 {
@@ -387,9 +380,10 @@ static int read_series_csv(const char *path, struct sset *s, struct err *e)
 				     csv_line(r), csv_field(r, (size_t)cv));
 			goto out;
 		}
-		if (fabs(val) > FC_MAX_VALUE) {
+		/* forecast_run's bound, said here with the file and line */
+		if (fabs(val) > FORECAST_MAX_VALUE) {
 			rc = err_set(e, ERR_INPUT, "%s:%zu: \"value\" is \"%s\", past %g in size",
-				     path, csv_line(r), csv_field(r, (size_t)cv), FC_MAX_VALUE);
+				     path, csv_line(r), csv_field(r, (size_t)cv), FORECAST_MAX_VALUE);
 			goto out;
 		}
 		if ((hint = sset_find(s, name, hint)) < 0) {
