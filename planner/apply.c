@@ -19,7 +19,34 @@ void apply_diff_release(struct apply_diff *d)
 		free(d->pools[i].retag);
 	}
 	free(d->pools);
+	free(d->models);
 	memset(d, 0, sizeof(*d));
+}
+
+/* Adds m to the plan's GPU models unless it is there. */
+static int add_model(struct apply_diff *d, const char *m, struct err *e)
+{
+	char (*t)[32];
+	size_t i;
+
+	for (i = 0; i < d->nmodels; i++)
+		if (strcmp(d->models[i], m) == 0)
+			return 0;
+	if ((t = realloc(d->models, (d->nmodels + 1) * sizeof(*t))) == NULL)
+		return err_nomem(e);
+	d->models = t;
+	snprintf(d->models[d->nmodels++], sizeof(d->models[0]), "%s", m);
+	return 0;
+}
+
+static int plans_model(const struct apply_diff *d, const char *m)
+{
+	size_t i;
+
+	for (i = 0; i < d->nmodels; i++)
+		if (strcmp(d->models[i], m) == 0)
+			return 1;
+	return 0;
 }
 
 static struct apply_pool *add_pool(struct apply_diff *d, struct err *e)
@@ -67,6 +94,11 @@ int apply_desired(struct apply_diff *d, const struct plan_result *r, const char 
 	for (o = 0; o < r->noffers; o++) {
 		const struct offering *of = &r->offers[o];
 
+		/* every provider's: --provider narrows the pools, not what the plan plans */
+		if (add_model(d, of->gpu_model, e) < 0) {
+			apply_diff_release(d);
+			return ERR_NOMEM;
+		}
 		if (provider && strcmp(provider, of->provider) != 0)
 			continue;
 		for (k = 0; k < 3; k++) {
@@ -153,8 +185,13 @@ int apply_reconcile(struct apply_diff *d, const struct providers_vm *v, size_t n
 	sort_base = v;
 	if (n)
 		qsort(idx, n, sizeof(*idx), by_age);
-	/* managed instances of pools the plan does not name: their target is 0 */
+	/*
+	 * Managed instances of pools the plan does not name: their target is 0 (the plan moved
+	 * that GPU model elsewhere), unless the plan plans nothing of their GPU model at all: a
+	 * plan made for one model says nothing about the others' fleets.
+	 */
 	for (i = 0; i < n; i++) {
+		const struct providers_instance *it;
 		struct apply_pool tmp, *p;
 
 		for (j = 0; j < d->n; j++)
@@ -171,6 +208,11 @@ int apply_reconcile(struct apply_diff *d, const struct providers_vm *v, size_t n
 		}
 		*p = tmp;
 		p->price = NAN;
+		it = providers_instance_lookup(p->provider, p->instance_type);
+		if (it && !plans_model(d, it->gpu_model)) {
+			p->kept = 1;
+			snprintf(p->gpu_model, sizeof(p->gpu_model), "%s", it->gpu_model);
+		}
 	}
 	for (j = 0; j < d->n; j++) {
 		struct apply_pool *p = &d->pools[j];
@@ -196,6 +238,12 @@ int apply_reconcile(struct apply_diff *d, const struct providers_vm *v, size_t n
 			if (strcmp(x->pool, p->pool) != 0)
 				continue;
 			snprintf(p->ids[p->nids++], sizeof(p->ids[0]), "%s", x->id);
+		}
+		if (p->kept) {
+			p->target = p->achieved = p->running;
+			snprintf(p->result, sizeof(p->result), "kept: plan %s plans no %s", d->plan,
+				 p->gpu_model);
+			continue;
 		}
 		if (p->running > p->target)
 			p->nterm = (size_t)(p->running - p->target);

@@ -24,6 +24,7 @@ struct apply_pool {
 	double hour_cost;	/* USD the plan's hour spends in this pool */
 	double price;		/* USD per instance-hour (spot bid for spot), NAN unknown */
 	int in_plan;
+	int kept;		/* a GPU model the plan does not plan: left as it runs */
 	int target;
 	/* from the listing */
 	int running;
@@ -45,6 +46,8 @@ struct apply_diff {
 	int64_t hour;
 	size_t n;
 	struct apply_pool *pools;
+	char (*models)[32];	/* the GPU models the plan plans (any provider) */
+	size_t nmodels;
 };
 void apply_diff_release(struct apply_diff *d);
 
@@ -59,8 +62,11 @@ int apply_desired(struct apply_diff *d, const struct plan_result *r, const char 
 
 /*
  * Adds what runs (capplan-managed instances only) and decides the actions: launch up to
- * the target; above it terminate on-demand stand-ins first, then the youngest. Instances of a pool the plan does not
- * name get a pool with target 0. Call once with every listed instance.
+ * the target; above it terminate on-demand stand-ins first, then the youngest. Instances of a
+ * pool the plan does not name get a pool with target 0, unless their instance type is one of
+ * a GPU model the plan does not plan at all (a plan of one model, after `forecast --gpu`):
+ * those are kept as they run (pool->kept, result says why). Call once with every listed
+ * instance.
  */
 int apply_reconcile(struct apply_diff *d, const struct providers_vm *v, size_t n,
 		    struct err *e);

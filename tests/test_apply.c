@@ -364,6 +364,53 @@ static void test_reconcile_youngest_first(void)
 	plan_result_free(r);
 }
 
+/*
+ * A plan of some GPU models (after `forecast --gpu`) leaves the fleets of the others as they
+ * run; a model it does plan is still scaled to 0 where the plan no longer names the pool.
+ */
+static void test_reconcile_unplanned_model_kept(void)
+{
+	struct plan_result *r = fixture_plan();	/* A100-40GB (p4d) and A10G (g5) */
+	struct providers_vm v[4];
+	struct apply_diff d;
+	struct err e = ERR_INIT;
+	const struct apply_pool *p;
+	int64_t at;
+
+	tm_parse("2026-11-23T14:10:00Z", &at);
+	/* --provider gcp: no aws pool is named, yet the plan still plans A100-40GB */
+	CU_ASSERT_EQUAL_FATAL(apply_desired(&d, r, "7", at, "gcp", &e), 0);
+	apply_diff_release(&d);
+	CU_ASSERT_EQUAL_FATAL(apply_desired(&d, r, "7", at, NULL, &e), 0);
+	inst(&v[0], "i-v100a", "aws/us-east-1/p3.2xlarge/spot", 1000, "5");
+	inst(&v[1], "i-v100b", "aws/us-east-1/p3.2xlarge/ondemand", 2000, "5");
+	inst(&v[2], "i-a100west", "aws/us-west-2/p4d.24xlarge/ondemand", 1500, "5");
+	inst(&v[3], "i-v100c", "aws/us-east-1/p3.2xlarge/spot", 3000, "5");
+	CU_ASSERT_EQUAL_FATAL(apply_reconcile(&d, v, 4, &e), 0);
+	p = pool_of(&d, "aws/us-east-1/p3.2xlarge/spot");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	CU_ASSERT(p->kept);
+	CU_ASSERT_EQUAL(p->running, 2);
+	CU_ASSERT_EQUAL(p->target, 2);
+	CU_ASSERT_EQUAL(p->nterm, 0);
+	CU_ASSERT_EQUAL(p->launch, 0);
+	CU_ASSERT_EQUAL(p->nretag, 0);		/* plan 5's tag stays: plan 7 says nothing of it */
+	CU_ASSERT_STRING_EQUAL(p->result, "kept: plan 7 plans no V100-16GB");
+	p = pool_of(&d, "aws/us-east-1/p3.2xlarge/ondemand");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	CU_ASSERT_EQUAL(p->nterm, 0);
+	/* A100-40GB is planned (in us-east-1): its us-west-2 pool goes to 0 as before */
+	p = pool_of(&d, "aws/us-west-2/p4d.24xlarge/ondemand");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	CU_ASSERT(!p->kept);
+	CU_ASSERT_EQUAL(p->target, 0);
+	CU_ASSERT_EQUAL(p->nterm, 1);
+	/* the plan's own hour: p4d spot 1 and reserved 1, none running */
+	CU_ASSERT_EQUAL(apply_launch_total(&d), 2);
+	apply_diff_release(&d);
+	plan_result_free(r);
+}
+
 static void test_reconcile_standins_first(void)
 {
 	struct plan_result *r = fixture_plan();
@@ -1697,6 +1744,8 @@ void apply_suite_register(void)
 	CU_add_test(s, "the plan's hour per pool", test_desired_hour);
 	CU_add_test(s, "scale-down youngest first, only capplan's pools", test_reconcile_youngest_first);
 	CU_add_test(s, "stand-ins leave first", test_reconcile_standins_first);
+	CU_add_test(s, "a GPU model the plan does not plan is kept as it runs",
+		    test_reconcile_unplanned_model_kept);
 	CU_add_test(s, "idempotency tokens, uuid5, labels", test_tokens);
 	CU_add_test(s, "dry run changes nothing", test_dry_run_changes_nothing);
 	CU_add_test(s, "apply converges, then a no-op", test_converge_then_noop);
