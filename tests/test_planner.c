@@ -93,6 +93,13 @@ static void test_init(void)
 	CU_ASSERT_EQUAL(config_double(c, "policy.max_spot_share", -1, &share, &e), 0);
 	CU_ASSERT_DOUBLE_EQUAL(share, 0.4, 1e-12);
 	CU_ASSERT_STRING_EQUAL(config_str(c, "store", ""), "capplan.db");
+	{
+		long l = 0;
+
+		/* a new user's apply has a launch guard from the start */
+		CU_ASSERT_EQUAL(config_long(c, "apply.max_launch_per_run", -1, &l, &e), 0);
+		CU_ASSERT_EQUAL(l, 64);
+	}
 	config_free(c);
 	text = tu_read(tu_path(dir, "capplan.db"), NULL);
 	CU_ASSERT_PTR_NOT_NULL(text);	/* the store was created beside it */
