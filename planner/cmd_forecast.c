@@ -113,7 +113,7 @@ static int sset_add(struct sset *s, const char *name, int64_t start, double *val
 static int parse_seasons(const char *arg, size_t *out, struct err *e)
 {
 	const char *p = arg;
-	size_t k = 0;
+	size_t k = 0, j;
 
 	memset(out, 0, FORECAST_MAX_SEASONS * sizeof(*out));
 	while (*p) {
@@ -127,6 +127,10 @@ static int parse_seasons(const char *arg, size_t *out, struct err *e)
 			return cmd_usage_error(&cmd_forecast, e, "--season \"%s\": give up to %d "
 					       "periods of 2 to 1024 hours, such as 24,168", arg,
 					       FORECAST_MAX_SEASONS);
+		for (j = 0; j < k; j++)
+			if (out[j] == (size_t)v)
+				return cmd_usage_error(&cmd_forecast, e, "--season \"%s\": %ld is "
+						       "given twice", arg, v);
 		out[k++] = (size_t)v;
 		p = *end ? end + 1 : end;
 	}

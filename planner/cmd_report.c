@@ -1,4 +1,5 @@
 /* capplan report: a stored plan as Markdown or JSON; report weekly: the FinOps week. */
+#include "planner/load.h"
 #include "planner/plan.h"
 #include "planner/planner.h"
 #include "planner/weekly.h"
@@ -78,9 +79,10 @@ static int weekly(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 				       format);
 	if (week == NULL)
 		start = tm_week_start(tm_now()) - 7 * TM_DAY;	/* the last complete week */
-	else if (tm_parse_isoweek(week, &start) < 0)
+	else if (tm_parse_isoweek(week, &start) < 0 || start < LOAD_MIN_TIME ||
+		 start >= LOAD_MAX_TIME)
 		return cmd_usage_error(&cmd_report, e, "--week is \"%s\", not an ISO week like "
-				       "2026-W47", week);
+				       "2026-W47 (years 2000 to 2099)", week);
 	if ((rc = planner_config(ctx, &cfg, e)) < 0 || (rc = planner_store(ctx, cfg, &st, e)) < 0)
 		goto out;
 	if ((rc = weekly_build(&w, st, cfg, start, levers, e)) < 0)

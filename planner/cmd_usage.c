@@ -516,6 +516,8 @@ static int usage_show(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 	}
 	if (optind != argc)
 		return cmd_usage_error(&cmd_usage, e, "unexpected argument \"%s\"", argv[optind]);
+	if (csv && ctx->json)
+		return cmd_usage_error(&cmd_usage, e, "--csv and --json: choose one");
 	if (gaps)
 		return usage_gaps(ctx, gpu, from, to, csv, e);
 	if ((rc = planner_config(ctx, &cfg, e)) < 0 || (rc = planner_store(ctx, cfg, &st, e)) < 0)

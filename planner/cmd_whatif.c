@@ -172,6 +172,10 @@ static int apply(const char *text, struct offering *offers, size_t n, struct pla
 	if (strcmp(x.key, "demand") == 0) {
 		if (isnan(x.num))
 			return cmd_usage_error(&cmd_whatif, e, "--set \"%s\": not a number", text);
+		/* demand-=8 may reach 0 (clipped); a negative demand or scale is a typo */
+		if (x.num < 0 && (x.op == '*' || x.op == '='))
+			return cmd_usage_error(&cmd_whatif, e, "--set \"%s\": demand cannot be "
+					       "negative", text);
 		for (i = 0; i < d->nmodels * d->nhours; i++) {
 			double v;
 

@@ -586,6 +586,10 @@ static void test_cli_bad_input(void)
 	free(cli(dir, "forecast --method arima --input x.csv", 2));
 	free(cli(dir, "forecast --horizon 0 --input x.csv", 2));
 	free(cli(dir, "forecast --season 24,x --input x.csv", 2));
+	CU_ASSERT_EQUAL(tu_capplan(dir, "forecast --season 24,24 --input x.csv", NULL, &err), 2);
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "--season \"24,24\": 24 is given twice"));
+	free(err);
+	err = NULL;
 	free(cli(dir, "forecast --origins 0 --backtest", 2));
 	free(cli(dir, "forecast --bogus", 2));
 	free(cli(dir, "forecast --backtest --output o.csv", 2));

@@ -212,6 +212,10 @@ static void test_usage_import_show(void)
 				      "\"last\":\"2026-11-01T03:00:00Z\",\"hours\":3,\"missing_hours\":1,"
 				      "\"min\":4,\"mean\":5,\"max\":6}"));
 	free(out);
+	CU_ASSERT_EQUAL(cap(dir, "usage show --csv --json", NULL, &err), 2);
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "--csv and --json: choose one"));
+	free(err);
+	err = NULL;
 	CU_ASSERT_EQUAL(cap(dir, "usage show --csv --gpu T4", &out, NULL), 0);
 	CU_ASSERT_STRING_EQUAL(out, "timestamp,gpu_model,gpus\n2026-11-01T00:00:00Z,T4,2.5\n");
 	free(out);

@@ -1172,6 +1172,11 @@ static void test_bad_flags(void)
 				"'demand+=1e300'", "--set \"demand+=1e300\""), 2);
 	CU_ASSERT_EQUAL(bad_for(dir, "whatif --offerings a.csv --demand b.csv --set "
 				"'demand*=1e7'", "past 1e+07"), 2);
+	/* a negative scale was clipped to no demand at all: a typo, not a scenario */
+	CU_ASSERT_EQUAL(bad_for(dir, "whatif --offerings a.csv --demand b.csv --set "
+				"'demand*=-1'", "demand cannot be negative"), 2);
+	CU_ASSERT_EQUAL(tu_capplan(dir, "whatif --offerings a.csv --demand b.csv --set "
+				   "'demand-=3'", NULL, NULL), 0);
 	CU_ASSERT_EQUAL(bad_for(dir, "whatif --offerings a.csv --demand b.csv --set "
 				"reserved_discount+=5", "--set \"reserved_discount+=5\""), 2);
 	CU_ASSERT_EQUAL(bad_for(dir, "whatif --offerings a.csv --demand b.csv --set "
@@ -1181,6 +1186,9 @@ static void test_bad_flags(void)
 				"--set \"ondemand_price*=10\""), 2);
 	CU_ASSERT_EQUAL(bad("report weekly --format pdf"), 2);
 	CU_ASSERT_EQUAL(bad("report weekly --week 2026-W99"), 2);
+	/* ISO weeks that parse but that no store can hold (usage is 2000-2099) */
+	CU_ASSERT_EQUAL(bad_for(dir, "report weekly --week 0000-W01", "years 2000 to 2099"), 2);
+	CU_ASSERT_EQUAL(bad_for(dir, "report weekly --week 2100-W01", "years 2000 to 2099"), 2);
 	CU_ASSERT_EQUAL(bad("report weekly --week yesterday"), 2);
 	CU_ASSERT_EQUAL(bad("report weekly --bogus"), 2);
 	CU_ASSERT_EQUAL(bad("report weekly extra"), 2);
