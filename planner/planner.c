@@ -15,21 +15,53 @@ static const char *const top_keys[] = {
 	"substitutions", "usage", NULL
 };
 
+/*
+ * The keys of the sections whose keys are fixed: a "max_spot_shar: 0.1" under policy meant
+ * planning with the default spot share of 0.4. Others (providers, usage) nest further.
+ */
+static const char *const policy_keys[] = {
+	"allowed_providers", "allowed_regions", "budget", "commit_quantile", "cover_quantile",
+	"default_spot_interruption_rate", "max_spot_pool_share", "max_spot_share",
+	"min_ondemand_share", "spot_price", "spot_price_window_hours", NULL
+};
+static const char *const apply_keys[] = {
+	"allowed_providers", "dry_run_default", "fallback_offerings", "fallback_to_ondemand",
+	"inflight_seconds", "max_hourly_spend", "max_launch_per_run", "retry_base_ms", NULL
+};
+static const char *const forecast_keys[] = { "horizon", "method", "seasons", NULL };
+
+static const struct {
+	const char *section;		/* NULL: the top level */
+	const char *const *keys;
+} known[] = {
+	{ NULL, top_keys },
+	{ "policy", policy_keys },
+	{ "apply", apply_keys },
+	{ "forecast", forecast_keys },
+};
+
 static void warn_unknown_keys(const struct cmd_ctx *ctx, const struct config *cfg)
 {
-	const struct config_node *root = config_get(cfg, NULL);
-	size_t i, k;
+	size_t s, i, k;
 
-	for (i = 0; i < config_node_count(root); i++) {
-		const struct config_node *n = config_node_at(root, i);
-		const char *key = config_node_key(n);
+	for (s = 0; s < sizeof(known) / sizeof(known[0]); s++) {
+		const struct config_node *map = config_get(cfg, known[s].section);
+		const char *const *keys = known[s].keys;
 
-		for (k = 0; key && top_keys[k] && strcmp(key, top_keys[k]) != 0; k++)
-			;
-		if (key && top_keys[k] == NULL)
-			cmd_info(ctx, "capplan: warning: %s:%zu: \"%s\" is not a key capplan reads "
-				 "(misspelt?): it is ignored\n", config_path(cfg), config_node_line(n),
-				 key);
+		if (map == NULL || (known[s].section && !config_node_is_map(map)))
+			continue;
+		for (i = 0; i < config_node_count(map); i++) {
+			const struct config_node *n = config_node_at(map, i);
+			const char *key = config_node_key(n);
+
+			for (k = 0; key && keys[k] && strcmp(key, keys[k]) != 0; k++)
+				;
+			if (key && keys[k] == NULL)
+				cmd_info(ctx, "capplan: warning: %s:%zu: \"%s%s%s\" is not a key capplan "
+					 "reads (misspelt?): it is ignored\n", config_path(cfg),
+					 config_node_line(n), known[s].section ? known[s].section : "",
+					 known[s].section ? "." : "", key);
+		}
 	}
 }
 

@@ -357,6 +357,18 @@ static void test_config_duplicates_and_alias_bomb(void)
 					     "reads (misspelt?): it is ignored\n"));
 	CU_ASSERT_PTR_NULL(err && strstr(err, "\"policy\""));
 	free(err);
+	/* and so are misspelt keys of the sections whose keys are fixed: policy, apply, forecast */
+	tu_write(tu_path(dir, "typo2.yaml"), "policy:\n  max_spot_shar: 0.1\n  budget: 100\n"
+		 "apply:\n  max_launch_per_rum: 4\nforecast:\n  horizon: 24\n");
+	snprintf(args, sizeof(args), "--config '%s' --db s.db prices list",
+		 tu_path(dir, "typo2.yaml"));
+	CU_ASSERT_EQUAL(tu_capplan(dir, args, NULL, &err), 0);
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "typo2.yaml:2: \"policy.max_spot_shar\" is not "
+					     "a key capplan reads (misspelt?): it is ignored\n"));
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "typo2.yaml:5: \"apply.max_launch_per_rum\""));
+	CU_ASSERT_PTR_NULL(err && strstr(err, "budget"));
+	CU_ASSERT_PTR_NULL(err && strstr(err, "horizon"));
+	free(err);
 	CU_ASSERT_EQUAL(tu_capplan(dir, "--config init.yaml --db i.db init", NULL, NULL), 0);
 	CU_ASSERT_EQUAL(tu_capplan(dir, "--config init.yaml --db i.db prices list", NULL, &err), 0);
 	CU_ASSERT_PTR_NULL(err && strstr(err, "warning"));
