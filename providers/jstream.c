@@ -19,10 +19,13 @@ struct jstream {
 	int rc;				/* what a handler returned, to tell it from a syntax error */
 	struct err *e;
 	int too_deep;
+	int fired;			/* a callback ran during the current chunk */
+	unsigned long long quiet;	/* bytes fed since the last chunk in which one ran */
 };
 
 static int push(struct jstream *j, int is_map)
 {
+	j->fired = 1;
 	if (j->depth == JSTREAM_MAX_DEPTH) {
 		j->too_deep = 1;
 		return 0;
@@ -37,6 +40,7 @@ static int push(struct jstream *j, int is_map)
 
 static int pop(struct jstream *j, int is_map)
 {
+	j->fired = 1;
 	if (j->h->close && (j->rc = j->h->close(j->arg, j, is_map)) < 0)
 		return 0;
 	if (j->depth)
@@ -46,6 +50,7 @@ static int pop(struct jstream *j, int is_map)
 
 static int scalar(struct jstream *j, int type, const char *s, size_t n)
 {
+	j->fired = 1;
 	if (j->h->scalar && (j->rc = j->h->scalar(j->arg, j, type, s, n)) < 0)
 		return 0;
 	return 1;
@@ -80,6 +85,7 @@ static int cb_map_key(void *c, const unsigned char *s, size_t n)
 {
 	struct jstream *j = c;
 
+	j->fired = 1;
 	if (n >= JSTREAM_MAX_KEY)
 		n = JSTREAM_MAX_KEY - 1;
 	memcpy(j->key[j->depth], s, n);
@@ -115,6 +121,7 @@ static int make(struct jstream *j, struct err *e)
 	j->offset = 0;
 	j->rc = 0;
 	j->too_deep = 0;
+	j->quiet = 0;
 	if ((j->y = yajl_alloc(&callbacks, NULL, j)) == NULL)
 		return err_nomem(e);
 	return 0;
@@ -188,9 +195,14 @@ int jstream_feed(struct jstream *j, const char *p, size_t n, struct err *e)
 	int rc;
 
 	j->e = e;
+	j->fired = 0;
 	st = yajl_parse(j->y, (const unsigned char *)p, n);
 	rc = status(j, st, p, n, e);
 	j->offset += n;
+	j->quiet = j->fired ? 0 : j->quiet + n;
+	if (rc == 0 && j->quiet > JSTREAM_MAX_TOKEN)
+		return err_set(e, ERR_INPUT, "%s: byte %llu: no JSON value ends within %u bytes "
+			       "(a runaway answer)", j->what, j->offset, JSTREAM_MAX_TOKEN);
 	return rc;
 }
 

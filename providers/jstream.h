@@ -3,8 +3,8 @@
 /*
  * A thin layer over yajl's callback parser that keeps the path of map keys from the root, so
  * that the price parsers can say "a string at Items[].armSkuName" without each keeping its own
- * stack. Memory is bounded by the nesting depth (JSTREAM_MAX_DEPTH) and the longest token.
- * Private to providers/.
+ * stack. Memory is bounded by the nesting depth (JSTREAM_MAX_DEPTH) and the longest token,
+ * which JSTREAM_MAX_TOKEN bounds in turn. Private to providers/.
  */
 #include <stddef.h>
 
@@ -12,6 +12,14 @@
 
 #define JSTREAM_MAX_DEPTH 32
 #define JSTREAM_MAX_KEY 96
+/*
+ * The most bytes fed without any token completing. yajl keeps a token that spans chunks in
+ * one growing buffer and lexes it again from its start at every chunk, so a server answering
+ * one endless string would take memory and quadratic time until the transfer timed out
+ * (300 s by default, per attempt). Real tokens are far shorter: the longest are AWS
+ * PriceList items, a few tens of kilobytes.
+ */
+#define JSTREAM_MAX_TOKEN (4u << 20)
 
 enum { JS_STRING, JS_NUMBER, JS_BOOL, JS_NULL };
 

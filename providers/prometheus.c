@@ -7,6 +7,7 @@
 #include "providers/providers.h"
 
 #include "providers/http.h"
+#include "providers/jstream.h"
 #include "util/buf.h"
 
 #include <math.h>
@@ -72,6 +73,8 @@ struct parser {
 	size_t nmodels;
 	struct err *e;
 	int failed;
+	int fired;			/* a callback ran during the current chunk */
+	unsigned long long quiet;	/* bytes fed since the last chunk in which one ran */
 	char safe_url[512];	/* without userinfo or secret parameters: for messages */
 };
 
@@ -168,6 +171,7 @@ static int on_start_map(void *ctx)
 	enum frame f = top(p);
 	enum key k = topkey(p);
 
+	p->fired = 1;
 	if (p->depth == 0)
 		return push(p, F_TOP);
 	if (f == F_TOP && k == K_DATA)
@@ -188,6 +192,7 @@ static int on_map_key(void *ctx, const unsigned char *s, size_t len)
 	struct parser *p = ctx;
 	enum key k = K_NONE;
 
+	p->fired = 1;
 #define IS(lit) (len == sizeof(lit) - 1 && memcmp(s, lit, len) == 0)
 	switch (top(p)) {
 	case F_TOP:
@@ -219,6 +224,7 @@ static int on_end_map(void *ctx)
 	struct parser *p = ctx;
 	enum frame f = top(p);
 
+	p->fired = 1;
 	p->depth--;
 	if (f == F_SERIES)
 		return end_series(p);
@@ -231,6 +237,7 @@ static int on_start_array(void *ctx)
 	enum frame f = top(p);
 	enum key k = topkey(p);
 
+	p->fired = 1;
 	if (f == F_DATA && k == K_RESULT)
 		return push(p, F_RESULT);
 	if ((f == F_SERIES && k == K_VALUES))
@@ -248,6 +255,7 @@ static int on_end_array(void *ctx)
 	struct parser *p = ctx;
 	enum frame f = top(p);
 
+	p->fired = 1;
 	p->depth--;
 	if (f != F_POINT)
 		return 1;
@@ -279,6 +287,7 @@ static int on_number(void *ctx, const char *s, size_t len)
 	double v;
 	char *end;
 
+	p->fired = 1;
 	if (top(p) != F_POINT)
 		return 1;
 	if (len >= sizeof(t)) {
@@ -318,6 +327,7 @@ static int on_string(void *ctx, const unsigned char *s, size_t len)
 	enum key k = topkey(p);
 	char t[64], *end;
 
+	p->fired = 1;
 	if (f == F_TOP) {
 		if (k == K_STATUS)
 			copy_str(p->status, sizeof(p->status), s, len);
@@ -349,6 +359,7 @@ static int on_scalar(void *ctx)
 {
 	struct parser *p = ctx;
 
+	p->fired = 1;
 	if (top(p) == F_POINT) {
 		p->point_ok = 0;
 		p->point_idx++;
@@ -380,6 +391,7 @@ static int parser_reset(void *arg, struct err *e)
 	p->nsp = p->ncp = 0;
 	p->series = p->unlabeled = 0;
 	p->failed = 0;
+	p->quiet = 0;
 	p->e = e;
 	return 0;
 }
@@ -390,7 +402,9 @@ static int parser_feed(void *arg, const char *data, size_t n, struct err *e)
 	yajl_status st;
 
 	p->e = e;
+	p->fired = 0;
 	st = yajl_parse(p->y, (const unsigned char *)data, n);
+	p->quiet = p->fired ? 0 : p->quiet + n;
 	if (p->failed)
 		return e->code ? e->code : ERR_RUNTIME;
 	if (st != yajl_status_ok) {
@@ -401,6 +415,10 @@ static int parser_feed(void *arg, const char *data, size_t n, struct err *e)
 		yajl_free_error(p->y, m);
 		return ERR_RUNTIME;
 	}
+	/* a token that never ends: yajl would buffer it and lex it again at every chunk */
+	if (p->quiet > JSTREAM_MAX_TOKEN)
+		return err_set(e, ERR_RUNTIME, "prometheus: %s: no JSON value ends within %u bytes "
+			       "(a runaway answer)", p->safe_url, JSTREAM_MAX_TOKEN);
 	return 0;
 }
 

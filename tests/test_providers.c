@@ -885,6 +885,28 @@ static void test_fetch_failures(void)
 				" status = 'failed' AND skipped > 0 AND"
 				" message LIKE '%no usable offerings%'"), 1);
 
+	/*
+	 * One 6 MiB string in a well-formed answer: refused at 4 MiB, not buffered and lexed
+	 * again at every chunk until the timeout; not retried; the catalog kept.
+	 */
+	set_faults("[{\"api\":\"azure\",\"kind\":\"runaway\",\"page\":2,\"count\":-1},"
+		   "{\"api\":\"aws\",\"kind\":\"runaway\",\"page\":1,\"count\":-1}]");
+	CU_ASSERT_EQUAL(fetch(dir, "--provider azure", &err), 1);
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "azure: GET http://127.0.0.1:"));
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "retail prices eastus page 2: byte 4"));
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "no JSON value ends within 4194304 bytes"));
+	CU_ASSERT_PTR_NULL(err && strstr(err, "attempts"));
+	CU_ASSERT(err && strchr(err, '\n') == strrchr(err, '\n'));
+	free(err);
+	CU_ASSERT_EQUAL(stored(dir, "azure/eastus/Standard_ND96asr_v4").ondemand, 27.197);
+	CU_ASSERT_EQUAL(stored_count(dir, "azure"), 3);
+	CU_ASSERT_EQUAL(fetch(dir, "--provider aws", &err), 1);
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "aws: POST http://127.0.0.1:"));
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "no JSON value ends within 4194304 bytes"));
+	free(err);
+	check_aws_catalog(dir);
+	set_faults("[]");
+
 	/* GCP: slow past the timeout; a bad API key (not retried, not printed) */
 	slow = fetch_dir(", timeout_seconds: 1, max_attempts: 2");
 	set_faults("[{\"api\":\"gcp\",\"kind\":\"slow\",\"seconds\":2.5,\"count\":-1}]");

@@ -889,6 +889,22 @@ static void test_prom_errors(void)
 	free(before);
 	stop_fake(dir);
 
+	/* one 6 MiB label value in a well-formed 200: refused at 4 MiB, nothing imported */
+	port = start_fake(dir, "--error runaway");
+	snprintf(args, sizeof(args), "--db u.db usage import --prometheus http://127.0.0.1:%d"
+		 " --from 2026-10-24 --to 2026-10-24", port);
+	before = run_ok(dir, "--db u.db usage show --csv");
+	rc = tu_capplan(dir, args, NULL, &err);
+	CU_ASSERT_EQUAL(rc, 1);
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "no JSON value ends within 4194304 bytes"));
+	CU_ASSERT_PTR_NULL(err && strstr(err, "attempts"));
+	free(err);
+	after = run_ok(dir, "--db u.db usage show --csv");
+	CU_ASSERT_STRING_EQUAL(before, after);
+	free(after);
+	free(before);
+	stop_fake(dir);
+
 	/* 503 once: retried (fast backoff from the config), then imported */
 	port = start_fake(dir, "--error unavailable");
 	tu_write(tu_path(dir, "c.yaml"), "store: u.db\nusage:\n  prometheus:\n"

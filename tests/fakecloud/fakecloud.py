@@ -17,7 +17,8 @@ usage: fakecloud.py --port-file FILE [--faults FILE] [--log FILE] [--watch-pid P
   slow (sleep "seconds" before answering), truncate (Content-Length larger than what is sent),
   malformed (200 with a broken body), expired (aws: 400 ExpiredNextTokenException),
   negative (azure: a good page with every price -5), sigecho (aws, ec2: 403
-  SignatureDoesNotMatch whose message echoes the session token twice).
+  SignatureDoesNotMatch whose message echoes the session token twice), runaway (aws, azure,
+  gcp: 200 with a well-formed document whose first string is 6 MiB long).
   A fault's count is spent per file content.
 - --log gets one JSON line per request: api, page, status, sig, fault.
 Python 3 standard library only (Debian's python3).
@@ -418,6 +419,10 @@ class Handler(BaseHTTPRequestHandler):
                    "host:127.0.0.1 x-amz-date:20251123T000000Z x-amz-security-token:%s "
                    "content-type;host;x-amz-date;x-amz-security-token'" % (tok, tok))
             self.send(403, error_body(api, "SignatureDoesNotMatch", msg), throttle_ctype(api))
+        elif kind == "runaway" and api in ("aws", "azure", "gcp"):
+            # one string longer than any real token, in an otherwise valid document
+            self.send(200, '{"Items":[{"x":"%s"}],"PriceList":[],"skus":[]}' % ("A" * (6 << 20)),
+                      ctype)
         elif kind == "malformed":
             self.send(200, "<<<this is {not [valid" if ctype != "text/xml" else
                       "<DescribeSpotPriceHistoryResponse><spotPriceHistorySet><item>",

@@ -24,7 +24,8 @@ Options: --port-file F (written once listening, port 0 = any), --log F (one JSON
 request: query, start, end, step, points, auth = "none"|"bearer-ok"|"bearer-bad"|"basic-ok"|
 "basic-bad"; never the credential itself), --token T (require "Bearer T"), --basic U:P,
 --error MODE: "bad_data" (HTTP 400 as Prometheus writes it), "in_body" (HTTP 200 with
-"status":"error"), "unavailable" (HTTP 503 then success), --float-ts (timestamps as floats).
+"status":"error"), "unavailable" (HTTP 503 then success), "runaway" (HTTP 200, a
+well-formed matrix whose one label value is 6 MiB long), --float-ts (timestamps as floats).
 """
 import argparse
 import base64
@@ -153,6 +154,10 @@ class Handler(BaseHTTPRequestHandler):
             self.send_json(200, {"status": "error", "errorType": "execution",
                                  "error": "query processing would load too many samples "
                                           "into memory in query execution"})
+            return
+        if srv.mode == "runaway":
+            self.send_json(200, {"status": "success", "data": {"resultType": "matrix", "result": [
+                {"metric": {"modelName": "A" * (6 << 20)}, "values": []}]}})
             return
         if q in ("neg_value", "huge_value", "huge_ts", "old_ts"):
             # out-of-range answers for the client's bounds checks (one sample, model L4)
