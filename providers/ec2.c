@@ -97,6 +97,24 @@ static void text_of(xmlNode *n, char *out, size_t len)
 }
 
 
+/* 1 when root is EC2's answer to the call in params: <ActionResponse> for Action=Action. */
+static int answers_action(const xmlNode *root, const struct buf *params)
+{
+	const char *p = buf_str(params), *a = NULL, *name = (const char *)root->name;
+	size_t n;
+
+	for (; p && *p; p += strcspn(p, "&"), p += *p == '&') {
+		if (strncmp(p, "Action=", 7) == 0) {
+			a = p + 7;
+			break;
+		}
+	}
+	if (a == NULL)
+		return 0;
+	n = strcspn(a, "&");
+	return strncmp(name, a, n) == 0 && strcmp(name + n, "Response") == 0;
+}
+
 /*
  * POSTs one Query API call through http.c (SigV4-signed before every attempt; throttling,
  * 5xx and Retry-After handled there). On an HTTP answer returns 0: *doc holds a 2xx body,
@@ -145,6 +163,17 @@ static int ec2_call(providers_compute *pc, const char *region, const struct buf 
 			xmlFreeDoc(*doc);
 			*doc = NULL;
 			rc = err_set(e, ERR_RUNTIME, "ec2 %s: the answer is not XML", region);
+		} else if (!answers_action(xmlDocGetRootElement(*doc), params)) {
+			/*
+			 * A proxy's or portal's HTML page is well-formed enough to parse: read as
+			 * DescribeInstances it would be an empty fleet (and everything launched
+			 * again), as CreateFleet nothing launched. An unknown outcome instead.
+			 */
+			rc = err_set(e, ERR_RUNTIME, "ec2 %s: the answer is a <%.64s> document, not "
+				     "EC2's", region,
+				     (const char *)xmlDocGetRootElement(*doc)->name);
+			xmlFreeDoc(*doc);
+			*doc = NULL;
 		}
 	} else if (*status >= 400) {
 		/* http.c read the code and message: "... HTTP 412: DryRunOperation: text" */

@@ -917,6 +917,50 @@ static void test_capacity_shortfall(void)
 	fake_stop(&f);
 }
 
+/*
+ * A 200 with an HTML page (a proxy's sign-in page) parses as XML: read as DescribeInstances it
+ * was an empty fleet and the whole plan was launched again beside the running one.
+ */
+static void test_html_answer_is_no_fleet(void)
+{
+	struct fake f;
+	char *out = NULL, *err = NULL;
+	yajl_val st;
+	int fleets;
+
+	setup(&f, NULL);
+	CU_ASSERT_EQUAL(apply(&f, "--yes", &out, &err), 0);
+	free(out);
+	free(err);
+	st = fake_state(&f);
+	CU_ASSERT_EQUAL(count_running(st, NULL), 8);
+	fleets = count_calls(st, "CreateFleet");
+	yajl_tree_free(st);
+	fake_config(&f, "{\"fail\": {\"DescribeInstances\": \"HTML\"}}");
+	CU_ASSERT_EQUAL(apply(&f, "--yes", &out, &err), 1);
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "ec2 us-east-1: the answer is a <html> "
+					     "document, not EC2's"));
+	free(out);
+	free(err);
+	st = fake_state(&f);
+	CU_ASSERT_EQUAL(count_running(st, NULL), 8);
+	CU_ASSERT_EQUAL(count_calls(st, "CreateFleet"), fleets);
+	yajl_tree_free(st);
+	fake_stop(&f);
+	/* as CreateFleet's answer: not "0 launched" (a capacity shortfall) but a failed call */
+	setup(&f, NULL);
+	fake_config(&f, "{\"fail\": {\"CreateFleet\": \"HTML\"}}");
+	CU_ASSERT_EQUAL(apply(&f, "--yes", &out, &err), 1);
+	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "aws/us-east-1/p4d.24xlarge/spot"
+					     "                        0      2      2         0  "
+					     "failed: ec2 us-east-1: the answer is a <html> document"));
+	CU_ASSERT_PTR_NULL(out && strstr(out, "partial"));
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "shortfall of 36 GPUs, and calls failed"));
+	free(out);
+	free(err);
+	fake_stop(&f);
+}
+
 static void test_fallback_to_ondemand(void)
 {
 	struct fake f;
@@ -1754,6 +1798,7 @@ void apply_suite_register(void)
 	CU_add_test(s, "instances without capplan's tags survive", test_untagged_survive_and_scale_down);
 	CU_add_test(s, "the lock holds against two runs", test_lock);
 	CU_add_test(s, "guard rails refuse", test_guard_rails);
+	CU_add_test(s, "an HTML answer is no fleet", test_html_answer_is_no_fleet);
 	CU_add_test(s, "capacity errors: partial launch and shortfall", test_capacity_shortfall);
 	CU_add_test(s, "spot short: on-demand stand-ins where policy says so", test_fallback_to_ondemand);
 	CU_add_test(s, "capacity short: the plan's other offerings with the same GPUs",

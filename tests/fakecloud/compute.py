@@ -39,7 +39,8 @@ DEFAULTS = {
     "hold": None,          # {"op": "CreateFleet"}: block that call until /_fake/release
     "throttle": {},        # op -> how many of the next calls answer 503 throttled
     "deny_dry_run": False, # DryRun answers UnauthorizedOperation
-    "fail": {},            # op -> error code every call of it answers
+    "fail": {},            # op -> error code every call of it answers ("HTML": EC2 answers
+                           # 200 with a proxy's HTML page instead)
     "aws_secret": None,    # when set, every EC2 request's SigV4 signature is checked
 }
 
@@ -402,6 +403,9 @@ class Handler(BaseHTTPRequestHandler):
         pre = self.before("ec2", op, p.get("ClientToken", ""))
         if pre == "throttle":
             return self.reply(*ec2_error("RequestLimitExceeded", "Request limit exceeded.", 503))
+        if pre == "fail:HTML":
+            return self.reply(200, "<html><body><h1>Sign in to the proxy</h1></body></html>",
+                              "text/html")
         if pre and pre.startswith("fail:"):
             code = pre[5:]
             return self.reply(*ec2_error(code, "injected failure",
