@@ -121,12 +121,15 @@ static int arm_call(providers_compute *pc, const char *method, const char *url,
 	struct http_headers got = HTTP_HEADERS_INIT;
 	struct buf auth = BUF_INIT, resp = BUF_INIT;
 	const char *headers[4], *v;
+	size_t n;
 	int rc;
 
 	*out = NULL;
 	memset(r, 0, sizeof(*r));
 	r->retry_after = -1;
-	if (strncmp(url, x->base, strlen(x->base)) != 0)
+	/* the whole origin: "https://management.azure.com@elsewhere/" starts with it too */
+	n = strlen(x->base);
+	if (strncmp(url, x->base, n) != 0 || (url[n] != '/' && url[n] != '?' && url[n] != '\0'))
 		return err_set(e, ERR_RUNTIME, "azure: refusing to send the token to an address "
 			       "outside \"providers.azure.endpoints.arm\"");
 	if ((rc = oauth_azure_token(pc, e)) < 0)

@@ -1641,6 +1641,38 @@ static void test_azure(void)
  * ARM errors come back through http.c: a capacity code (400 SkuNotAvailable) is a shortfall,
  * any other (400 InvalidParameter) a failure; both name the provider's code and message.
  */
+/*
+ * The bearer token goes only to the ARM origin configured: a nextLink that merely starts with
+ * it ("http://127.0.0.1:PORT@127.0.0.2:PORT/...", whose host is 127.0.0.2) is not followed.
+ */
+static void test_azure_token_stays_home(void)
+{
+	struct fake f;
+	char *out = NULL, *err = NULL, cfg[256];
+	yajl_val st;
+	int lists;
+
+	setup_multi(&f, NULL);
+	CU_ASSERT_EQUAL(apply_multi(&f, "--provider azure --yes", &out, &err), 0);
+	free(out);
+	free(err);
+	snprintf(cfg, sizeof(cfg), "{\"page_size\": 1, \"next_link_origin\": "
+		 "\"http://127.0.0.1:%d@127.0.0.2:%d\"}", f.port, f.port);
+	fake_config(&f, cfg);
+	st = fake_state(&f);
+	lists = count_calls(st, "virtualMachineScaleSets.list");
+	yajl_tree_free(st);
+	CU_ASSERT_EQUAL(apply_multi(&f, "--provider azure", &out, &err), 1);
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "azure: refusing to send the token to an "
+					     "address outside \"providers.azure.endpoints.arm\""));
+	free(out);
+	free(err);
+	st = fake_state(&f);
+	CU_ASSERT_EQUAL(count_calls(st, "virtualMachineScaleSets.list"), lists + 1);
+	yajl_tree_free(st);
+	fake_stop(&f);
+}
+
 static void test_azure_http_errors(void)
 {
 	struct fake f;
@@ -1799,6 +1831,7 @@ void apply_suite_register(void)
 	CU_add_test(s, "the lock holds against two runs", test_lock);
 	CU_add_test(s, "guard rails refuse", test_guard_rails);
 	CU_add_test(s, "an HTML answer is no fleet", test_html_answer_is_no_fleet);
+	CU_add_test(s, "azure: the token stays at the ARM origin", test_azure_token_stays_home);
 	CU_add_test(s, "capacity errors: partial launch and shortfall", test_capacity_shortfall);
 	CU_add_test(s, "spot short: on-demand stand-ins where policy says so", test_fallback_to_ondemand);
 	CU_add_test(s, "capacity short: the plan's other offerings with the same GPUs",

@@ -139,8 +139,12 @@ def handle(h, method, url, raw):
             size = STATE.cfg["page_size"]
             out = {"value": [SETS[n] for n in names[start:start + size]]}
             if start + size < len(names):
-                out["nextLink"] = "http://127.0.0.1:%d%s?api-version=2024-07-01&$skiptoken=%d" % (
-                    h.server.server_address[1], url.path, start + size)
+                # "next_link_origin" (config): another origin for the link, as a hostile or
+                # broken server might give it ("http://127.0.0.1:PORT@127.0.0.2:PORT")
+                origin = STATE.cfg.get("next_link_origin") or (
+                    "http://127.0.0.1:%d" % h.server.server_address[1])
+                out["nextLink"] = "%s%s?api-version=2024-07-01&$skiptoken=%d" % (
+                    origin, url.path, start + size)
             status, body = 200, json.dumps(out)
         elif op == "virtualMachineScaleSets.createOrUpdate":
             (status, body), hdr = put_set(h, sub, rg, name, raw)
