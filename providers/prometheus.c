@@ -540,7 +540,9 @@ int providers_prometheus_fetch(struct prometheus_result **out, const struct prom
 	for (s = q->start; s <= q->end; s += (int64_t)points * STEP) {
 		struct http_request r = HTTP_REQUEST_INIT;
 		int64_t ce = s + (int64_t)(points - 1) * STEP;
-		size_t k, base = strlen(q->url);
+		/* a base with parameters (a proxy's "?org=7"): they follow ours, not the path */
+		size_t k, base = strcspn(q->url, "?#");
+		const char *extra = q->url[base] == '?' ? q->url + base + 1 : "";
 		long status;
 
 		if (ce > q->end)
@@ -551,7 +553,9 @@ int providers_prometheus_fetch(struct prometheus_result **out, const struct prom
 		if (buf_add(&url, q->url, base) < 0 || buf_puts(&url, "/api/v1/query_range?query=") < 0 ||
 		    http_urlencode(&url, q->query, strlen(q->query)) < 0 ||
 		    buf_printf(&url, "&start=%lld&end=%lld&step=%d", (long long)s, (long long)ce,
-			       STEP) < 0) {
+			       STEP) < 0 ||
+		    (extra[0] && extra[0] != '#' &&
+		     buf_printf(&url, "&%.*s", (int)strcspn(extra, "#"), extra) < 0)) {
 			rc = err_nomem(e);
 			goto out;
 		}

@@ -792,7 +792,17 @@ static void test_prom_dcgm_zeros_and_gaps(void)
 	CU_ASSERT_EQUAL(log_count(dir, "\"step\": 3600.0"), 1);
 	CU_ASSERT_EQUAL(log_count(dir, "or count by (modelName) (DCGM_FI_DEV_GPU_UTIL) * 0"), 1);
 
-	/* without the zero side: hours with none busy are absent, T4 never appears */
+	/* a base URL with its own parameters: they go after ours, the path stays the API's */
+	snprintf(args, sizeof(args), "--db w.db usage import --prometheus"
+		 " 'http://127.0.0.1:%d/?org=7&token=t0ps3cr3t' --from 2026-10-24 --to 2026-10-24",
+		 port);
+	free(run_ok(dir, args));
+	a = run_ok(dir, "--db w.db usage show --csv --gpu A100-40GB");
+	CU_ASSERT_PTR_NOT_NULL(strstr(a, "2026-10-24T05:00:00Z,A100-40GB,8\n"));
+	free(a);
+	CU_ASSERT_EQUAL(log_count(dir, "\"step\": 3600.0"), 2);
+
+
 	snprintf(args, sizeof(args), "--db v.db usage import --prometheus http://127.0.0.1:%d"
 		 " --query 'count by (modelName) (DCGM_FI_DEV_GPU_UTIL > 0)'"
 		 " --from 2026-10-24 --to 2026-10-24", port);
