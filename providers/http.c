@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -778,8 +779,9 @@ int http_do(struct http_client *c, const struct http_request *r, long *status, s
 				 code, msg[0] ? ": " : "", msg);
 			retry = a.status == 429 || a.status >= 500 || retryable_code(code,
 										r->retry_codes);
+			/* in seconds, as the server wrote it: "Retry-After: 9223372036854775807" too */
 			if (curl_easy_getinfo(c->curl, CURLINFO_RETRY_AFTER, &ra) == CURLE_OK && ra > 0)
-				retry_after_ms = (long)ra * 1000;
+				retry_after_ms = ra > LONG_MAX / 1000 ? LONG_MAX : (long)ra * 1000;
 			if (a.amz_retry_after_ms > 0 && a.amz_retry_after_ms > retry_after_ms)
 				retry_after_ms = a.amz_retry_after_ms;
 		}

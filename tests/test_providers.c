@@ -914,6 +914,16 @@ static void test_fetch_failures(void)
 	check_aws_catalog(dir);
 	set_faults("[]");
 
+	/* a Retry-After too large for milliseconds in a long: no overflow, a refusal to wait */
+	set_faults("[{\"api\":\"azure\",\"kind\":\"429\",\"count\":-1,"
+		   "\"retry_after\":9223372036854775807}]");
+	CU_ASSERT_EQUAL(fetch(dir, "--provider azure", &err), 1);
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "HTTP 429: TooManyRequests: Too many requests "
+					     "(asks to retry after 9223372036854775 s)"));
+	free(err);
+	CU_ASSERT_EQUAL(stored_count(dir, "azure"), 3);
+	set_faults("[]");
+
 	/* GCP: slow past the timeout; a bad API key (not retried, not printed) */
 	slow = fetch_dir(", timeout_seconds: 1, max_attempts: 2");
 	set_faults("[{\"api\":\"gcp\",\"kind\":\"slow\",\"seconds\":2.5,\"count\":-1}]");
