@@ -262,6 +262,18 @@ static int gce_list(providers_compute *pc, const char *region, struct providers_
 					     zones[z], status, code, text);
 				goto out;
 			}
+			/*
+			 * "items" is left out of an empty zone's list, so a 200 that is some other
+			 * JSON (a gateway's {}) would read as no instances, and all be launched again.
+			 */
+			if (strcmp(jstr(jget(page, "kind")), "compute#instanceList") != 0) {
+				compute_audit(pc, region, "instances.list", "", "", "error",
+					      "not an instance list");
+				rc = err_set(e, ERR_RUNTIME, "gcp %s instances.list: the answer is not an "
+					     "instance list (no \"kind\": \"compute#instanceList\")",
+					     zones[z]);
+				goto out;
+			}
 			compute_audit(pc, region, "instances.list", "", "", "ok", "");
 			items = jget(page, "items");
 			for (i = 0; YAJL_IS_ARRAY(items) && i < YAJL_GET_ARRAY(items)->len; i++)

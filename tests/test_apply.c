@@ -1543,6 +1543,35 @@ static void test_gcp(void)
 	fake_stop(&f);
 }
 
+/* A 200 that is JSON but no instance list (a gateway's {}): not an empty zone. */
+static void test_gcp_list_not_a_list(void)
+{
+	struct fake f;
+	char *out = NULL, *err = NULL;
+	yajl_val st;
+	int bulk;
+
+	setup_multi(&f, NULL);
+	CU_ASSERT_EQUAL(apply_multi(&f, "--provider gcp --yes", &out, &err), 0);
+	free(out);
+	free(err);
+	st = fake_state(&f);
+	CU_ASSERT_EQUAL(count_api(st, "gce", NULL), 4);
+	bulk = count_calls(st, "instances.bulkInsert");
+	yajl_tree_free(st);
+	fake_config(&f, "{\"fail\": {\"instances.list\": \"EMPTY200\"}}");
+	CU_ASSERT_EQUAL(apply_multi(&f, "--provider gcp --yes", &out, &err), 1);
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "gcp us-central1-a instances.list: the answer is "
+					     "not an instance list"));
+	free(out);
+	free(err);
+	st = fake_state(&f);
+	CU_ASSERT_EQUAL(count_api(st, "gce", NULL), 4);
+	CU_ASSERT_EQUAL(count_calls(st, "instances.bulkInsert"), bulk);
+	yajl_tree_free(st);
+	fake_stop(&f);
+}
+
 static void test_gcp_kill9_replays_request_id(void)
 {
 	struct fake f;
@@ -1831,6 +1860,7 @@ void apply_suite_register(void)
 	CU_add_test(s, "the lock holds against two runs", test_lock);
 	CU_add_test(s, "guard rails refuse", test_guard_rails);
 	CU_add_test(s, "an HTML answer is no fleet", test_html_answer_is_no_fleet);
+	CU_add_test(s, "gcp: a 200 that is no instance list", test_gcp_list_not_a_list);
 	CU_add_test(s, "azure: the token stays at the ARM origin", test_azure_token_stays_home);
 	CU_add_test(s, "capacity errors: partial launch and shortfall", test_capacity_shortfall);
 	CU_add_test(s, "spot short: on-demand stand-ins where policy says so", test_fallback_to_ondemand);

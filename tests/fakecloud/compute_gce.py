@@ -193,6 +193,9 @@ def handle(h, method, url, raw):
     if pre == "throttle":
         return h.reply(*gerror(429, "RESOURCE_EXHAUSTED", "rateLimitExceeded", "Rate Limit Exceeded"),
                        ctype="application/json")
+    if pre == "fail:EMPTY200":
+        # a proxy's or gateway's 200 that is JSON but not what the API answers
+        return h.reply(200, "{}", ctype="application/json")
     if pre and pre.startswith("fail:"):
         return h.reply(*gerror(400, pre[5:], "injected", "injected failure"), ctype="application/json")
     with STATE.lock:
