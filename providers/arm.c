@@ -21,6 +21,7 @@
 #include <yajl/yajl_tree.h>
 
 #define ARM_API "api-version=2024-07-01"
+#define ARM_MAX_PAGES 10000	/* as GCE's and EC2's listings */
 
 struct arm {
 	char base[512];
@@ -223,6 +224,23 @@ static int poll_async(providers_compute *pc, const char *async, char *code, size
 
 /* --- list ---------------------------------------------------------------------------- */
 
+/*
+ * Moves url to the page's nextLink ("" after the last page). A link back to the same page or
+ * more than ARM_MAX_PAGES pages is a server gone wrong: followed, it would list (and audit)
+ * forever.
+ */
+static int next_link(char *url, size_t n, yajl_val doc, int *pages, struct err *e)
+{
+	const char *next = jstr(jget(doc, "nextLink"));
+
+	if (next[0] && strcmp(next, url) == 0)
+		return err_set(e, ERR_RUNTIME, "azure: a \"nextLink\" points at the same page");
+	if (next[0] && ++*pages >= ARM_MAX_PAGES)
+		return err_set(e, ERR_RUNTIME, "azure: a listing runs over %d pages", ARM_MAX_PAGES);
+	snprintf(url, n, "%s", next);
+	return 0;
+}
+
 /* The VMs of one scale set: the ones being deleted or failed do not count. */
 static int list_vms(providers_compute *pc, const char *region, yajl_val set,
 		    struct providers_vm **v, size_t *n, size_t *cap, struct err *e)
@@ -233,7 +251,7 @@ static int list_vms(providers_compute *pc, const char *region, yajl_val set,
 	struct arm_resp r;
 	char url[2048];
 	size_t i;
-	int rc = 0;
+	int rc = 0, pages = 0;
 
 	snprintf(url, sizeof(url), "%s/%s/virtualMachines?%s", x->sets, name, ARM_API);
 	while (url[0]) {
@@ -277,7 +295,8 @@ static int list_vms(providers_compute *pc, const char *region, yajl_val set,
 			snprintf(t->plan, sizeof(t->plan), "%s", jstr(jget(tags, PROVIDERS_TAG_PLAN)));
 			t->launched = tm_parse(jstr(jget(props, "timeCreated")), &when) == 0 ? when : 0;
 		}
-		snprintf(url, sizeof(url), "%s", jstr(jget(doc, "nextLink")));
+		if ((rc = next_link(url, sizeof(url), doc, &pages, e)) < 0)
+			goto out;
 		yajl_tree_free(doc);
 		doc = NULL;
 	}
@@ -295,7 +314,7 @@ static int arm_list(providers_compute *pc, const char *region, struct providers_
 	yajl_val doc = NULL, vals;
 	char url[2048];
 	size_t cap = 0, cnt = 0, i;
-	int rc = 0;
+	int rc = 0, pages = 0;
 
 	snprintf(url, sizeof(url), "%s?%s", x->sets, ARM_API);
 	while (url[0]) {
@@ -321,7 +340,8 @@ static int arm_list(providers_compute *pc, const char *region, struct providers_
 			if ((rc = list_vms(pc, region, set, &v, &cnt, &cap, e)) < 0)
 				goto out;
 		}
-		snprintf(url, sizeof(url), "%s", jstr(jget(doc, "nextLink")));
+		if ((rc = next_link(url, sizeof(url), doc, &pages, e)) < 0)
+			goto out;
 		yajl_tree_free(doc);
 		doc = NULL;
 	}

@@ -1699,6 +1699,15 @@ static void test_azure_token_stays_home(void)
 	st = fake_state(&f);
 	CU_ASSERT_EQUAL(count_calls(st, "virtualMachineScaleSets.list"), lists + 1);
 	yajl_tree_free(st);
+	/* a server whose every page links to itself: listed once more, not forever */
+	fake_config(&f, "{\"next_link_origin\": null, \"next_link_loop\": true}");
+	CU_ASSERT_EQUAL(apply_multi(&f, "--provider azure", &out, &err), 1);
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "azure: a \"nextLink\" points at the same page"));
+	free(out);
+	free(err);
+	st = fake_state(&f);
+	CU_ASSERT_EQUAL(count_calls(st, "virtualMachineScaleSets.list"), lists + 3);
+	yajl_tree_free(st);
 	fake_stop(&f);
 }
 

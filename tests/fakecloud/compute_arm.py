@@ -138,7 +138,11 @@ def handle(h, method, url, raw):
             names = sorted(SETS)
             size = STATE.cfg["page_size"]
             out = {"value": [SETS[n] for n in names[start:start + size]]}
-            if start + size < len(names):
+            if STATE.cfg.get("next_link_loop"):
+                # a broken server: every page links to itself
+                out["nextLink"] = "http://127.0.0.1:%d%s?api-version=2024-07-01&$skiptoken=%d" % (
+                    h.server.server_address[1], url.path, start)
+            elif start + size < len(names):
                 # "next_link_origin" (config): another origin for the link, as a hostile or
                 # broken server might give it ("http://127.0.0.1:PORT@127.0.0.2:PORT")
                 origin = STATE.cfg.get("next_link_origin") or (
