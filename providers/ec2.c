@@ -282,7 +282,7 @@ static int ec2_list(providers_compute *pc, const char *region, struct providers_
 {
 	struct providers_vm *v = NULL;
 	size_t cap = 0, cnt = 0;
-	char next[2048] = "", rid[128];
+	char next[2048] = "", tok[2048], rid[128];
 	struct buf p = BUF_INIT;
 	struct ec2_error er;
 	xmlDoc *doc = NULL;
@@ -312,7 +312,14 @@ static int ec2_list(providers_compute *pc, const char *region, struct providers_
 		compute_audit(pc, region, "DescribeInstances", rid, "", "ok", "");
 		if ((rc = parse_instances(doc, region, &v, &cnt, &cap, e)) < 0)
 			goto out;
-		text_of(child(xmlDocGetRootElement(doc), "nextToken"), next, sizeof(next));
+		text_of(child(xmlDocGetRootElement(doc), "nextToken"), tok, sizeof(tok));
+		/* a token back to the page just read would list it again until the cap */
+		if (tok[0] && strcmp(tok, next) == 0) {
+			rc = err_set(e, ERR_RUNTIME, "ec2 %s DescribeInstances: a nextToken points at "
+				     "the same page", region);
+			goto out;
+		}
+		snprintf(next, sizeof(next), "%s", tok);
 		if (++pages > 10000) {
 			rc = err_set(e, ERR_RUNTIME, "ec2 %s DescribeInstances: more than 10000 pages",
 				     region);

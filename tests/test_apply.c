@@ -926,7 +926,7 @@ static void test_html_answer_is_no_fleet(void)
 	struct fake f;
 	char *out = NULL, *err = NULL;
 	yajl_val st;
-	int fleets;
+	int fleets, lists;
 
 	setup(&f, NULL);
 	CU_ASSERT_EQUAL(apply(&f, "--yes", &out, &err), 0);
@@ -958,6 +958,25 @@ static void test_html_answer_is_no_fleet(void)
 	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "shortfall of 36 GPUs, and calls failed"));
 	free(out);
 	free(err);
+	/* a DescribeInstances whose second page links to itself: an error, not 10000 pages */
+	fake_config(&f, "{\"fail\": {}}");
+	CU_ASSERT_EQUAL(apply(&f, "--yes", &out, &err), 0);
+	free(out);
+	free(err);
+	st = fake_state(&f);
+	CU_ASSERT_EQUAL(count_running(st, NULL), 8);
+	lists = count_calls(st, "DescribeInstances");
+	yajl_tree_free(st);
+	fake_config(&f, "{\"page_size\": 1, \"next_token_loop\": true}");
+	CU_ASSERT_EQUAL(apply(&f, "--yes", &out, &err), 1);
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "ec2 us-east-1 DescribeInstances: a nextToken "
+					     "points at the same page"));
+	free(out);
+	free(err);
+	st = fake_state(&f);
+	CU_ASSERT_EQUAL(count_calls(st, "DescribeInstances"), lists + 2);
+	CU_ASSERT_EQUAL(count_running(st, NULL), 8);
+	yajl_tree_free(st);
 	fake_stop(&f);
 }
 

@@ -215,6 +215,8 @@ def ec2_describe(p, region):
              and matches(STATE.instances[x], filters) and (not ids or x in ids)]
     page = found[start:start + size]
     nxt = "<nextToken>%d</nextToken>" % (start + size) if start + size < len(found) else ""
+    if STATE.cfg.get("next_token_loop") and start:
+        nxt = "<nextToken>%d</nextToken>" % start    # a broken server: the page links to itself
     items = []
     for inst in page:
         tags = "".join("<item><key>%s</key><value>%s</value></item>" % (escape(k), escape(v))
