@@ -280,6 +280,12 @@ static int gce_list(providers_compute *pc, const char *region, struct providers_
 				if ((rc = add_instance(YAJL_GET_ARRAY(items)->values[i], region, zones[z],
 						       &v, &cnt, &cap, e)) < 0)
 					goto out;
+			/* a token back to the page just read would list it again until the cap */
+			if (next[0] && strcmp(jstr(jget(page, "nextPageToken")), next) == 0) {
+				rc = err_set(e, ERR_RUNTIME, "gcp %s instances.list: a nextPageToken "
+					     "points at the same page", zones[z]);
+				goto out;
+			}
 			snprintf(next, sizeof(next), "%s", jstr(jget(page, "nextPageToken")));
 			if (++pages > 10000) {
 				rc = err_set(e, ERR_RUNTIME, "gcp instances.list: more than 10000 pages");

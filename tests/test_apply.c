@@ -1588,6 +1588,17 @@ static void test_gcp_list_not_a_list(void)
 	CU_ASSERT_EQUAL(count_api(st, "gce", NULL), 4);
 	CU_ASSERT_EQUAL(count_calls(st, "instances.bulkInsert"), bulk);
 	yajl_tree_free(st);
+	/* a second page that links to itself: an error, not 10000 pages */
+	fake_config(&f, "{\"fail\": {}, \"page_size\": 1, \"next_token_loop\": true}");
+	CU_ASSERT_EQUAL(apply_multi(&f, "--provider gcp --yes", &out, &err), 1);
+	CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "gcp us-central1-a instances.list: a "
+					     "nextPageToken points at the same page"));
+	free(out);
+	free(err);
+	st = fake_state(&f);
+	CU_ASSERT_EQUAL(count_api(st, "gce", NULL), 4);
+	CU_ASSERT_EQUAL(count_calls(st, "instances.bulkInsert"), bulk);
+	yajl_tree_free(st);
 	fake_stop(&f);
 }
 

@@ -150,6 +150,8 @@ def list_instances(zone, q):
     out = {"kind": "compute#instanceList", "items": [instance_json(i) for i in found[start:start + size]]}
     if start + size < len(found):
         out["nextPageToken"] = str(start + size)
+    if STATE.cfg.get("next_token_loop") and start:
+        out["nextPageToken"] = str(start)    # a broken server: the page links to itself
     return 200, json.dumps(out)
 
 
