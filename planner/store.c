@@ -411,9 +411,8 @@ void store_strv_free(char **v, size_t n)
 	free(v);
 }
 
-/* Runs a one-column text query (with optional int64 ?1) into a string vector. */
-static int strv_query(struct store *s, const char *sql, int64_t arg, char ***out, size_t *n,
-		      struct err *e)
+int store_strv_query(struct store *s, const char *sql, int64_t a1, int64_t a2, char ***out,
+		     size_t *n, struct err *e)
 {
 	sqlite3_stmt *st = NULL;
 	char **v = NULL, **tmp;
@@ -427,7 +426,9 @@ static int strv_query(struct store *s, const char *sql, int64_t arg, char ***out
 		goto out;
 	}
 	if (sqlite3_bind_parameter_count(st) > 0)
-		sqlite3_bind_int64(st, 1, arg);
+		sqlite3_bind_int64(st, 1, a1);
+	if (sqlite3_bind_parameter_count(st) > 1)
+		sqlite3_bind_int64(st, 2, a2);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		const unsigned char *t = sqlite3_column_text(st, 0);
 
@@ -458,8 +459,8 @@ out:
 
 int store_usage_models(struct store *s, char ***out, size_t *n, struct err *e)
 {
-	return strv_query(s, "SELECT DISTINCT gpu_model FROM usage ORDER BY gpu_model", 0, out, n,
-			  e);
+	return store_strv_query(s, "SELECT DISTINCT gpu_model FROM usage ORDER BY gpu_model", 0, 0,
+				out, n, e);
 }
 
 /* Reads (ts, value) rows ordered by ts into an hourly array with NAN gaps. */
@@ -658,8 +659,8 @@ int store_forecast_get(struct store *s, int64_t run, const char *gpu, const char
 
 int store_forecast_models(struct store *s, int64_t run, char ***out, size_t *n, struct err *e)
 {
-	return strv_query(s, "SELECT DISTINCT gpu_model FROM forecasts WHERE run_id = ?1"
-			  " ORDER BY gpu_model", run, out, n, e);
+	return store_strv_query(s, "SELECT DISTINCT gpu_model FROM forecasts WHERE run_id = ?1"
+				" ORDER BY gpu_model", run, 0, out, n, e);
 }
 
 int store_plan_put(struct store *s, const char *kind, int64_t start, size_t horizon,

@@ -28,6 +28,12 @@ int store_commit(struct store *s, struct err *e);
 void store_rollback(struct store *s);
 /* Wraps a sqlite result code into e with context; returns ERR_RUNTIME. */
 int store_fail(struct store *s, struct err *e, const char *what);
+/*
+ * Runs a one-column text query into a string vector (caller frees with store_strv_free),
+ * binding a1 to ?1 and a2 to ?2 where the query has them: for the store_*.c files.
+ */
+int store_strv_query(struct store *s, const char *sql, int64_t a1, int64_t a2, char ***out,
+		     size_t *n, struct err *e);
 
 /* --- offerings ---------------------------------------------------------------------- */
 

@@ -156,49 +156,9 @@ int store_usage_focus_providers(struct store *s, int64_t from, int64_t end, char
 				size_t *n, struct err *e)
 {
 	/* to_ts is the last hour start covered (inclusive) */
-	static const char sql[] =
-		"SELECT DISTINCT substr(source, 7) FROM usage_imports"
-		" WHERE kind = 'focus' AND source GLOB 'focus:?*' AND from_ts < ?2 AND to_ts >= ?1"
-		" ORDER BY 1";
-	sqlite3_stmt *st = NULL;
-	char **v = NULL, **tmp;
-	size_t len = 0, cap = 0;
-	int rc = 0, step;
-
-	*out = NULL;
-	*n = 0;
-	if (sqlite3_prepare_v2(store_db(s), sql, -1, &st, NULL) != SQLITE_OK) {
-		rc = store_fail(s, e, "reading usage imports");
-		goto out;
-	}
-	sqlite3_bind_int64(st, 1, from);
-	sqlite3_bind_int64(st, 2, end);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		const unsigned char *t = sqlite3_column_text(st, 0);
-
-		if ((tmp = buf_grow_array(v, &cap, len + 1, sizeof(*v))) == NULL) {
-			rc = err_nomem(e);
-			goto out;
-		}
-		v = tmp;
-		if ((v[len] = strdup(t ? (const char *)t : "")) == NULL) {
-			rc = err_nomem(e);
-			goto out;
-		}
-		len++;
-	}
-	if (step != SQLITE_DONE) {
-		rc = store_fail(s, e, "reading usage imports");
-		goto out;
-	}
-	*out = v;
-	*n = len;
-	v = NULL;
-	len = 0;
-out:
-	store_strv_free(v, len);
-	sqlite3_finalize(st);
-	return rc;
+	return store_strv_query(s, "SELECT DISTINCT substr(source, 7) FROM usage_imports"
+				" WHERE kind = 'focus' AND source GLOB 'focus:?*' AND from_ts < ?2"
+				" AND to_ts >= ?1 ORDER BY 1", from, end, out, n, e);
 }
 
 /* Escapes GLOB's special characters so that a plain name matches only itself. */
