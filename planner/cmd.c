@@ -1,7 +1,9 @@
 /* Helpers shared by the cmd_*.c files. */
 #include "planner/cmd.h"
 
+#include <errno.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 void cmd_info(const struct cmd_ctx *ctx, const char *fmt, ...)
@@ -48,4 +50,16 @@ int cmd_usage_error(const struct cmd_entry *c, struct err *e, const char *fmt, .
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	return err_set(e, ERR_INPUT, "%s (see capplan %s --help)", msg, c->name);
+}
+
+int cmd_time_limit(const struct cmd_entry *c, const char *arg, double *out, struct err *e)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtod(arg, &end);
+	if (*end || end == arg || errno || !(*out > 0) || *out > 86400)
+		return cmd_usage_error(c, e, "--time-limit is \"%s\", not seconds in (0, 86400]",
+				       arg);
+	return 0;
 }

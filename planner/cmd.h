@@ -49,5 +49,7 @@ int cmd_wants_help(int argc, char **argv);
 /* Sets e to a usage error naming the command and the offending argument. */
 int cmd_usage_error(const struct cmd_entry *c, struct err *e, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* --time-limit SECONDS, in (0, 86400], for the commands that solve (plan, whatif, backtest). */
+int cmd_time_limit(const struct cmd_entry *c, const char *arg, double *out, struct err *e);
 
 #endif

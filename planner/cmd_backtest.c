@@ -58,8 +58,7 @@ static int parse_args(struct bt_args *a, const struct cmd_ctx *ctx, int argc, ch
 		{ "time-limit", required_argument, NULL, 'T' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char *end;
-	int c;
+	int c, rc;
 
 	a->format = ctx->json ? "json" : "md";
 	optind = 1;
@@ -73,12 +72,8 @@ static int parse_args(struct bt_args *a, const struct cmd_ctx *ctx, int argc, ch
 		case 'u': a->usage = optarg; break;
 		case 'F': a->format = optarg; break;
 		case 'T':
-			errno = 0;
-			a->po.time_limit = strtod(optarg, &end);
-			if (*end || end == optarg || errno || !(a->po.time_limit > 0) ||
-			    a->po.time_limit > 86400)
-				return cmd_usage_error(&cmd_backtest, e, "--time-limit is \"%s\", not "
-						       "seconds in (0, 86400]", optarg);
+			if ((rc = cmd_time_limit(&cmd_backtest, optarg, &a->po.time_limit, e)) < 0)
+				return rc;
 			break;
 		default:
 			return cmd_usage_error(&cmd_backtest, e, "unknown option \"%s\"",

@@ -60,7 +60,7 @@ static int parse_args(struct plan_args *a, int argc, char **argv, struct err *e)
 		{ NULL, 0, NULL, 0 },
 	};
 	char *end;
-	int c;
+	int c, rc;
 
 	optind = 1;
 	opterr = 0;
@@ -94,12 +94,8 @@ static int parse_args(struct plan_args *a, int argc, char **argv, struct err *e)
 						       optarg);
 			break;
 		case 't':
-			errno = 0;
-			a->po.time_limit = strtod(optarg, &end);
-			if (*end || end == optarg || errno || !(a->po.time_limit > 0) ||
-			    a->po.time_limit > 86400)
-				return cmd_usage_error(&cmd_plan, e, "--time-limit is \"%s\", not "
-						       "seconds in (0, 86400]", optarg);
+			if ((rc = cmd_time_limit(&cmd_plan, optarg, &a->po.time_limit, e)) < 0)
+				return rc;
 			break;
 		default:
 			return cmd_usage_error(&cmd_plan, e, "unknown option \"%s\"",

@@ -53,8 +53,7 @@ static int parse_args(struct wi_args *a, const struct cmd_ctx *ctx, int argc, ch
 		{ "relax", no_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char *end;
-	int c;
+	int c, rc;
 
 	a->format = ctx->json ? "json" : "md";
 	optind = 1;
@@ -71,12 +70,8 @@ static int parse_args(struct wi_args *a, const struct cmd_ctx *ctx, int argc, ch
 		case 'f': a->format = optarg; break;
 		case 'r': a->po.relax = 1; break;
 		case 't':
-			errno = 0;
-			a->po.time_limit = strtod(optarg, &end);
-			if (*end || end == optarg || errno || !(a->po.time_limit > 0) ||
-			    a->po.time_limit > 86400)
-				return cmd_usage_error(&cmd_whatif, e, "--time-limit is \"%s\", not "
-						       "seconds in (0, 86400]", optarg);
+			if ((rc = cmd_time_limit(&cmd_whatif, optarg, &a->po.time_limit, e)) < 0)
+				return rc;
 			break;
 		default:
 			return cmd_usage_error(&cmd_whatif, e, "unknown option \"%s\"",
