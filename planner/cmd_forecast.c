@@ -7,6 +7,7 @@
 #include "planner/planner.h"
 #include "util/csv.h"
 #include "util/jw.h"
+#include "util/ofile.h"
 #include "util/tm.h"
 
 #include <errno.h>
@@ -578,29 +579,20 @@ static void write_json_series(jw *w, const char *name, int by_series, int64_t st
 static int from_files(struct cmd_ctx *ctx, struct fc_args *a, struct sset *s, struct err *e)
 {
 	struct forecast_result *r = NULL;
-	FILE *f = NULL;
-	char *tmp = NULL, *mem = NULL;
+	struct ofile of = OFILE_INIT;
+	FILE *f = NULL, *mf = NULL;
+	char *mem = NULL;
 	size_t m, done = 0, memlen = 0;
 	jw *w = NULL;
 	int rc = 0;
 
-	if (!a->output && (f = open_memstream(&mem, &memlen)) == NULL) {
+	if (a->output) {
+		if ((rc = ofile_open(&of, a->output, e)) < 0)
+			goto out;
+		f = of.f;
+	} else if ((f = mf = open_memstream(&mem, &memlen)) == NULL) {
 		rc = err_nomem(e);
 		goto out;
-	}
-	if (a->output) {
-		size_t len = strlen(a->output) + 16;
-
-		if ((tmp = malloc(len)) == NULL) {
-			rc = err_nomem(e);
-			goto out;
-		}
-		snprintf(tmp, len, "%s.tmp.%ld", a->output, (long)getpid());
-		if ((f = fopen(tmp, "w")) == NULL) {
-			rc = err_set(e, ERR_RUNTIME, "%s: cannot write: %s", a->output,
-				     strerror(errno));
-			goto out;
-		}
 	}
 	if (ctx->json || a->json) {
 		if ((w = jw_new(0)) == NULL) {
@@ -644,19 +636,19 @@ static int from_files(struct cmd_ctx *ctx, struct fc_args *a, struct sset *s, st
 		if ((rc = jw_write(w, f, e)) < 0)
 			goto out;
 	}
-	if (ferror(f))
-		rc = err_set(e, ERR_RUNTIME, "%s: write failed", a->output ? a->output : "stdout");
+	if (a->output) {
+		rc = ofile_commit(&of, e);
+	} else {
+		rc = fclose(mf) == 0 ? 0 : err_nomem(e);
+		mf = NULL;
+		if (rc == 0 && (fwrite(mem, 1, memlen, stdout) != memlen || fflush(stdout) != 0))
+			rc = err_set(e, ERR_RUNTIME, "stdout: write failed");
+	}
 out:
-	if (f && fclose(f) != 0 && rc == 0)
-		rc = err_set(e, ERR_RUNTIME, "%s: write failed", a->output ? a->output : "stdout");
-	if (mem && rc == 0 && (fwrite(mem, 1, memlen, stdout) != memlen || fflush(stdout) != 0))
-		rc = err_set(e, ERR_RUNTIME, "stdout: write failed");
+	ofile_abort(&of);	/* nothing left to do after a commit */
+	if (mf)
+		fclose(mf);
 	free(mem);
-	if (tmp && rc == 0 && rename(tmp, a->output) != 0)
-		rc = err_set(e, ERR_RUNTIME, "%s: cannot write: %s", a->output, strerror(errno));
-	if (tmp && rc < 0)
-		remove(tmp);
-	free(tmp);
 	jw_free(w);
 	forecast_result_free(r);
 	return rc;

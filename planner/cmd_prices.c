@@ -4,6 +4,7 @@
 #include "planner/store_prices.h"
 #include "util/buf.h"
 #include "util/jw.h"
+#include "util/ofile.h"
 #include "util/tm.h"
 
 #include <errno.h>
@@ -490,9 +491,9 @@ static int prices_export(struct cmd_ctx *ctx, int argc, char **argv, struct err 
 	struct store_offering *v = NULL;
 	struct offering *o = NULL;
 	const char *gpu = NULL, *provider = NULL, *path;
-	char gpu_canon[32], tmp[4096] = "";
+	struct ofile of = OFILE_INIT;
+	char gpu_canon[32];
 	size_t n = 0, i;
-	FILE *f = NULL;
 	int rc = 0, c;
 
 	optind = 1;
@@ -528,32 +529,12 @@ static int prices_export(struct cmd_ctx *ctx, int argc, char **argv, struct err 
 		goto out;
 	}
 	/* written beside the target and renamed: a reader never sees half a file */
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
-	if ((f = fopen(tmp, "w")) == NULL) {
-		/* the user named path: the temporary name beside it is ours */
-		rc = err_set(e, ERR_RUNTIME, "%s: cannot write: %s", path, strerror(errno));
+	if ((rc = ofile_open(&of, path, e)) < 0 ||
+	    (rc = load_offerings_write(of.f, o, n, e)) < 0 || (rc = ofile_commit(&of, e)) < 0)
 		goto out;
-	}
-	if ((rc = load_offerings_write(f, o, n, e)) < 0)
-		goto out;
-	if (fclose(f) != 0) {
-		f = NULL;
-		rc = err_set(e, ERR_RUNTIME, "%s: cannot write: %s", path, strerror(errno));
-		goto out;
-	}
-	f = NULL;
-	if (rename(tmp, path) != 0) {
-		rc = err_set(e, ERR_RUNTIME, "%s: %s", path, strerror(errno));
-		goto out;
-	}
 	cmd_info(ctx, "exported %zu offerings to %s\n", n, path);
 out:
-	if (f) {
-		fclose(f);
-		remove(tmp);
-	} else if (rc < 0 && tmp[0]) {
-		remove(tmp);
-	}
+	ofile_abort(&of);
 	free(o);
 	free(v);
 	store_close(st);

@@ -3,6 +3,7 @@
 #include "planner/plan.h"
 #include "planner/planner.h"
 #include "planner/weekly.h"
+#include "util/ofile.h"
 #include "util/tm.h"
 
 #include <errno.h>
@@ -56,6 +57,7 @@ static int weekly(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 	const char *format = ctx->json ? "json" : "md", *outpath = NULL, *week = NULL;
 	int64_t start;
 	int rc = 0, c, levers = 1;
+	struct ofile of = OFILE_INIT;
 	FILE *f = stdout;
 
 	optind = 1;
@@ -87,9 +89,10 @@ static int weekly(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 		goto out;
 	if ((rc = weekly_build(&w, st, cfg, start, levers, e)) < 0)
 		goto out;
-	if (outpath && (f = fopen(outpath, "w")) == NULL) {
-		rc = err_set(e, ERR_RUNTIME, "%s: cannot write: %s", outpath, strerror(errno));
-		goto out;
+	if (outpath) {
+		if ((rc = ofile_open(&of, outpath, e)) < 0)
+			goto out;
+		f = of.f;
 	}
 	if (strcmp(format, "json") == 0)
 		rc = reports_weekly_json(f, weekly_view(w), e);
@@ -99,9 +102,10 @@ static int weekly(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 		rc = reports_weekly_html(f, weekly_view(w), e);
 	else
 		rc = reports_weekly_md(f, weekly_view(w), e);
+	if (rc == 0 && outpath)
+		rc = ofile_commit(&of, e);
 out:
-	if (f && f != stdout && fclose(f) != 0 && rc == 0)
-		rc = err_set(e, ERR_RUNTIME, "%s: write failed", outpath);
+	ofile_abort(&of);
 	weekly_free(w);
 	store_close(st);
 	config_free(cfg);
@@ -123,6 +127,7 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 	char *json = NULL, name[64], idbuf[32], kind[32];
 	long long want = 0;
 	int64_t id = 0;
+	struct ofile of = OFILE_INIT;
 	FILE *f = stdout;
 	char *end;
 	int rc = 0, c;
@@ -168,15 +173,17 @@ static int run(struct cmd_ctx *ctx, int argc, char **argv, struct err *e)
 		r->rp.kind = STORE_PLAN_COMMITMENTS;
 	snprintf(idbuf, sizeof(idbuf), "%lld", (long long)id);
 	r->rp.id = idbuf;
-	if (outpath && (f = fopen(outpath, "w")) == NULL) {
-		rc = err_set(e, ERR_RUNTIME, "%s: cannot write: %s", outpath, strerror(errno));
-		goto out;
+	if (outpath) {
+		if ((rc = ofile_open(&of, outpath, e)) < 0)
+			goto out;
+		f = of.f;
 	}
 	rc = strcmp(format, "json") == 0 ? reports_plan_json(f, &r->rp, e)
 					 : reports_plan_md(f, &r->rp, e);
+	if (rc == 0 && outpath)
+		rc = ofile_commit(&of, e);
 out:
-	if (f && f != stdout && fclose(f) != 0 && rc == 0)
-		rc = err_set(e, ERR_RUNTIME, "%s: write failed", outpath);
+	ofile_abort(&of);
 	plan_result_free(r);
 	free(json);
 	store_close(st);

@@ -10,6 +10,7 @@
 #include "util/csv.h"
 #include "util/err.h"
 #include "util/jw.h"
+#include "util/ofile.h"
 #include "util/tm.h"
 
 static void test_csv_rfc4180(void)
@@ -247,6 +248,41 @@ static void test_err_one_line(void)
 	CU_ASSERT_STRING_EQUAL(e.msg, "file.csv : \xc3\xa9t\xc3\xa9");
 }
 
+/* An output file is replaced whole on commit; an abort leaves the old one and no temp file. */
+static void test_ofile(void)
+{
+	const char *dir = tu_tmpdir(), *path = tu_path(dir, "out.csv");
+	struct ofile o = OFILE_INIT;
+	struct err e = ERR_INIT;
+	char *text = NULL;
+
+	tu_write(path, "old\n");
+	CU_ASSERT_EQUAL_FATAL(ofile_open(&o, path, &e), 0);
+	fputs("half", o.f);
+	ofile_abort(&o);
+	text = tu_read(path, NULL);
+	CU_ASSERT_STRING_EQUAL(text ? text : "", "old\n");
+	free(text);
+	CU_ASSERT_EQUAL_FATAL(ofile_open(&o, path, &e), 0);
+	fputs("new\n", o.f);
+	text = tu_read(path, NULL);	/* not yet: readers still see the old file */
+	CU_ASSERT_STRING_EQUAL(text ? text : "", "old\n");
+	free(text);
+	CU_ASSERT_EQUAL(ofile_commit(&o, &e), 0);
+	ofile_abort(&o);		/* after a commit: nothing */
+	text = tu_read(path, NULL);
+	CU_ASSERT_STRING_EQUAL(text ? text : "", "new\n");
+	free(text);
+	text = NULL;
+	tu_sh(dir, "ls -A | grep -c tmp", &text, NULL);
+	CU_ASSERT_STRING_EQUAL(text ? text : "", "0\n");
+	free(text);
+	/* a folder that is not there: the error names the path given, not the temporary one */
+	CU_ASSERT_EQUAL(ofile_open(&o, tu_path(dir, "no/such/x.csv"), &e), ERR_RUNTIME);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "no/such/x.csv: cannot write: "));
+	CU_ASSERT_PTR_NULL(strstr(e.msg, ".tmp."));
+}
+
 void util_suite_register(void)
 {
 	CU_pSuite s = CU_add_suite("util", NULL, NULL);
@@ -261,6 +297,7 @@ void util_suite_register(void)
 	CU_add_test(s, "buf: growth", test_buf);
 	CU_add_test(s, "buf: arrays grow by doubling, overflow refused", test_buf_grow_array);
 	CU_add_test(s, "csv: a column named again after another", test_csv_find_after);
+	CU_add_test(s, "ofile: replaced whole on commit, untouched on abort", test_ofile);
 	CU_add_test(s, "err: messages stay one line without control characters",
 		    test_err_one_line);
 }
